@@ -1,0 +1,103 @@
+"""睦邻驿站 kiosk: the application factory."""
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, request, url_for
+
+from . import access, cli, errors, i18n, models, security  # noqa: F401 (models: schema)
+from .config import load_config
+from .database import configure_sqlite
+from .extensions import babel, compress, csrf, db, htmx, limiter, migrate
+from .idempotency import new_request_key
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class KioskFlask(Flask):
+    def send_static_file(self, filename: str):
+        """Static files are read whole (they are small) so Flask-Compress can gzip them:
+        its streaming path leaves the file open. Their URLs carry a content hash, so
+        browsers keep them for a year."""
+        response = super().send_static_file(filename)
+        if response.status_code == 200:
+            response.direct_passthrough = False
+            response.set_data(response.get_data())
+        return response
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = KioskFlask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+    app.session_interface = security.SessionInterface()
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy that terminates https: trust its forwarded headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    htmx.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    _register_blueprints(app)
+    app.before_request(access.enforce_access)
+    app.after_request(security.add_security_headers)
+    errors.register_error_handlers(app)
+    i18n.register_filters(app)
+    cli.register(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .home.views import bp as home
+    from .signups.views import bp as signups
+    from .suggestions.views import bp as suggestions
+    from .votes.views import bp as votes
+
+    for blueprint in (home, signups, votes, suggestions):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .home.services import LARGE_TEXT_COOKIE
+
+    @lru_cache(maxsize=64)
+    def asset_version(filename: str) -> str:
+        return hashlib.sha256((ROOT / "static" / filename).read_bytes()).hexdigest()[:10]
+
+    def static_url(filename: str) -> str:
+        """A static file's URL with its content hash, so browsers may cache it for long."""
+        return url_for("static", filename=filename, v=asset_version(filename))
+
+    @app.context_processor
+    def layout_context():
+        return {
+            "large_text": LARGE_TEXT_COOKIE in request.cookies,
+            "idle_seconds": app.config["IDLE_SECONDS"],
+            "idle_warning_seconds": app.config["IDLE_WARNING_SECONDS"],
+            "success_return_seconds": app.config["SUCCESS_RETURN_SECONDS"],
+        }
+
+    # Globals, not context: macros imported without context can call them too.
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        new_request_key=new_request_key,
+        current_path=lambda: request.full_path.rstrip("?"),
+    )

@@ -1,0 +1,103 @@
+"""Configuration defaults (no secrets) and the loader: code → instance/config.py → environment."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import ClassVar
+
+# Environment variables that override the defaults, and how to read them.
+ENV_SETTINGS = {
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "MULING_SECRET_KEY": ("SECRET_KEY", str),
+    "MULING_PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+    "MULING_IDLE_SECONDS": ("IDLE_SECONDS", int),
+    "MULING_IDLE_WARNING_SECONDS": ("IDLE_WARNING_SECONDS", int),
+    "MULING_COMMUNITY": ("COMMUNITY", str),
+    "MULING_TIMEZONE": ("TIMEZONE", str),
+    "MULING_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
+    "MULING_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v == "1"),
+    "MULING_PROXY_COUNT": ("PROXY_COUNT", int),
+}
+
+
+class Defaults:
+    # The kiosk serves one community; the slug of a seeded community.
+    COMMUNITY = "shengli"
+    TIMEZONE = "Asia/Shanghai"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    # Idle reset on the shared tablet (ACCESSIBILITY.md row 10).
+    IDLE_SECONDS = 90
+    IDLE_WARNING_SECONDS = 30
+    # Success screens go home only after this long without a touch (row 11).
+    SUCCESS_RETURN_SECONDS = 20
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    # Three photos of 10 MB each and the text fit; anything larger is refused with 413.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # and Secure anyway on https requests (security.py)
+    PROXY_COUNT = 0  # reverse proxies in front whose X-Forwarded-* headers we trust
+    # Kiosk pages can stay open for a whole meeting: the token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = False
+
+    # Static URLs carry a content hash (static_url), so they can be cached for long.
+    SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
+    COMPRESS_MIMETYPES: ClassVar[list] = [
+        "text/html", "text/css", "text/javascript", "application/javascript",
+        "application/json", "image/svg+xml", "text/csv",
+    ]
+    COMPRESS_STREAMS = False
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "muling"
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Apply defaults, then instance/config.py (skipped under tests), then the environment."""
+    app.config.from_object(Defaults)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+        Path(app.instance_path) / "muling.sqlite3"
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for env_name, (key, parse) in ENV_SETTINGS.items():
+            if os.environ.get(env_name):
+                app.config[key] = parse(os.environ[env_name])
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+
+
+def _instance_secret(instance: Path) -> str:
+    """The secret generated on first start and kept in instance/ (mode 600)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    # Write a private temporary file, then link it into place: the link either wins whole or
+    # fails because another worker process was first, so nobody ever reads a half-written key.
+    tmp = instance / f".secret_key.{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        secret = path.read_text().strip()
+    finally:
+        tmp.unlink()
+    return secret

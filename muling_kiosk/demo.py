@@ -1,0 +1,21 @@
+"""Demo data from the seed report (团结西路街道, Yinchuan). Idempotent: safe to run again.
+
+Each feature adds its own seeder to SEEDERS; each returns lines to print.
+"""
+
+from .communities.services import seed_demo_communities
+
+
+def _communities() -> list[str]:
+    communities = seed_demo_communities()
+    return ["社区: " + "、".join(c.name for c in communities)]
+
+
+SEEDERS = [_communities]
+
+
+def seed_demo() -> list[str]:
+    lines: list[str] = []
+    for seeder in SEEDERS:
+        lines.extend(seeder())
+    return lines

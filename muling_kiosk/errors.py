@@ -1,0 +1,91 @@
+"""Error pages in the kiosk's big style, in both languages, each with a way back.
+
+A plain request gets a whole page; an htmx request gets a fragment shown in the page's alert
+area, so whatever the person entered stays on the screen.
+"""
+
+from flask import current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .responses import fragment, wants_fragment
+
+MESSAGES = {
+    400: (_l("Something in the request was not right"),
+          _l("Please go back and try again.")),
+    403: (_l("This page is not open to you"),
+          _l("Please go back. Staff can unlock it with their PIN.")),
+    404: (_l("We could not find this page"),
+          _l("It may have moved or ended. Please go back to the home screen.")),
+    405: (_l("That action is not possible here"),
+          _l("Please go back and use the buttons on the screen.")),
+    413: (_l("What you sent is too large"),
+          _l("Photos can be at most 10 MB each. Please choose smaller photos.")),
+    429: (_l("Too many tries in a short time"),
+          _l("Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Nothing you confirmed was lost. Please try again in a moment.")),
+    503: (_l("The system is busy"),
+          _l("Please try again in a moment.")),
+    "csrf": (_l("This page has expired"),
+             _l("The page has expired, please go back and try again.")),
+}
+
+
+def render_error(code: int, key=None, detail: str | None = None):
+    title, advice = MESSAGES[key or code]
+    context = {"code": code, "title": title, "advice": detail or advice}
+    if wants_fragment():
+        return fragment("errors/_message.html", code, retarget="#alerts", reswap="innerHTML",
+                        **context)
+    return render_template("errors/page.html", layout_template=layout_for(request.path),
+                           **context), code
+
+
+def layout_for(path: str) -> str:
+    """Phone pages live under /m/, the staff console under /staff/, the rest is the kiosk."""
+    if path.startswith("/m/"):
+        return "layouts/phone.html"
+    if path.startswith("/staff"):
+        return "layouts/console.html"
+    return "layouts/kiosk.html"
+
+
+def _http_error(error: HTTPException):
+    code = error.code if error.code in MESSAGES else 500
+    if code == 500:
+        return _server_error(error)
+    return render_error(code)
+
+
+def _csrf_error(_error: CSRFError):
+    return render_error(400, "csrf")
+
+
+def _database_error(error: OperationalError):
+    """Locked longer than the busy timeout: ask to try again; anything else is a 500."""
+    db.session.rollback()
+    text = str(error.orig).lower()
+    if "locked" in text or "busy" in text:
+        current_app.logger.warning("database busy: %s", error.orig)
+        return render_error(503)
+    current_app.logger.exception("database error", exc_info=error)
+    return render_error(500)
+
+
+def _server_error(error):
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, OperationalError):
+        return _database_error(original)
+    db.session.rollback()
+    return render_error(500)
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(OperationalError, _database_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)

@@ -1,0 +1,54 @@
+"""The kiosk home screen, the idle reset and the language switch."""
+
+from flask import Blueprint, current_app, render_template, request, session, url_for
+
+from ..access import public
+from ..communities.services import kiosk_community
+from ..database import utcnow
+from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_duration
+from ..responses import go_to, safe_next
+from .services import LARGE_TEXT_COOKIE, clear_kiosk_session, has_kiosk_state
+
+bp = Blueprint("home", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+@public
+def index():
+    return render_template(
+        "home/index.html",
+        community=kiosk_community(),
+        idle_duration=format_duration(current_app.config["IDLE_SECONDS"]),
+        idle_enabled=has_kiosk_state(session, request.cookies),
+        today=utcnow(),
+    )
+
+
+@bp.post("/reset")
+@public
+def reset():
+    """The idle reset: the next person finds the home screen, in Chinese, with nothing left."""
+    clear_kiosk_session(session)
+    response = go_to(url_for("home.index"))
+    response.set_cookie(LANG_COOKIE, DEFAULT_LOCALE, max_age=ONE_YEAR, samesite="Lax")
+    response.delete_cookie(LARGE_TEXT_COOKIE)
+    return response
+
+
+@bp.post("/language")
+@public
+def set_language():
+    chosen = request.form.get("lang", "")
+    response = go_to(safe_next(url_for("home.index")))
+    if chosen in LOCALES:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax")
+    return response
+
+
+@bp.get("/healthz")
+@public
+def health():
+    return {"status": "ok"}
+

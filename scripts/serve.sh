@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up and serve the kiosk with demo data on the embedded SQLite in instance/.
+#   MULING_HOST=0.0.0.0 ./scripts/serve.sh   to let phones on the station's Wi-Fi reach it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export FLASK_APP=app
+.venv/bin/flask db upgrade
+.venv/bin/flask seed-demo
+host="${MULING_HOST:-127.0.0.1}"
+port="${MULING_PORT:-5000}"
+echo "» 睦邻驿站 kiosk on http://${host}:${port}"
+exec .venv/bin/gunicorn --workers "${MULING_WORKERS:-2}" --threads "${MULING_THREADS:-8}" \
+  --worker-class gthread --bind "${host}:${port}" --access-logfile - app:app

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up and run every test: lint, unit and flow tests, and the browser tests in Debian's
+# Chromium (installed here if missing). MULING_TEST_DATABASE_URL=postgresql+psycopg://…
+# runs the same suite on PostgreSQL. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "» installing Debian's chromium for the browser tests"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+
+.venv/bin/ruff check .
+# A skipped browser suite is a failure, not a pass.
+export MULING_REQUIRE_BROWSER=1
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,84 @@
+"""Browser fixtures: a live server per test, Debian's Chromium at tablet and phone size."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("MULING_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--disable-sync",
+]
+TABLET = {"viewport": {"width": 1280, "height": 800}, "has_touch": True}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+SCREENSHOT_DIR = Path(os.environ.get(
+    "MULING_SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("MULING_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served over real HTTP on a free port, in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def _page(browser, base_url, device, locale="zh-CN"):
+    context = browser.new_context(base_url=base_url, locale=locale, **device)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def tablet(browser, live_server):
+    context, page = _page(browser, live_server, TABLET)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context, page = _page(browser, live_server, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_tablet(browser, live_server):
+    """Another tablet (a second browser with its own cookies), for tests that need two."""
+    contexts = []
+
+    def make(locale="zh-CN"):
+        context, page = _page(browser, live_server, TABLET, locale)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

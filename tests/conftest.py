@@ -1,0 +1,182 @@
+"""Fixtures: an app with a fresh database per test, on SQLite or (MULING_TEST_DATABASE_URL)
+on PostgreSQL, and a test client that carries the CSRF token like a browser does.
+
+The `app` fixture keeps an application context open so a test can call services and
+factories directly. Requests never share it: the test client runs each request in a clean
+context, as a real server would, and afterwards ends the test's read transaction so the
+test sees what the request committed. Browser tests read the database after
+`db.session.rollback()` for the same reason (see `committed`).
+"""
+
+import contextvars
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from muling_kiosk import create_app
+from muling_kiosk.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("MULING_TEST_DATABASE_URL")
+
+pytest_plugins = ["tests.factories"]
+
+
+class KioskClient(FlaskClient):
+    """A test client that sends the CSRF token the pages it fetched carry."""
+
+    def open(self, *args, **kwargs):
+        # A fresh contextvars context: Flask would otherwise reuse the test's app context
+        # (and its g, its locale and its database session) for the request.
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _end_read_transaction()
+        return response
+
+    def csrf_token(self, path: str = "/") -> str:
+        page = self.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        headers = kwargs.pop("headers", {})
+        if htmx:
+            headers = {"HX-Request": "true", **headers}
+        return self.post(url, data=data, headers=headers, **kwargs)
+
+
+def _end_read_transaction() -> None:
+    """Let the test's own session see what requests committed (it holds no pending work)."""
+    from flask import has_app_context
+
+    if has_app_context():
+        session = db.session()
+        if not (session.new or session.dirty or session.deleted):
+            session.rollback()
+
+
+@pytest.fixture
+def committed():
+    """Call before reading what another thread (a live server) committed."""
+    def refresh():
+        db.session.rollback()
+        return db.session
+
+    return refresh
+
+
+def test_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "tests-only-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_ENABLED": False,
+        "COMMUNITY": "shengli",
+        "PUBLIC_BASE_URL": "http://kiosk.test",
+    }
+
+
+def _migrate(database_url: str) -> None:
+    """Build the schema the way production does: through the migrations."""
+    from flask_migrate import upgrade
+
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "i18n.py"), "compile"], check=True)
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory, compiled_translations):
+    """SQLite: a migrated database file, copied for each test. PostgreSQL: one migrated
+    database for the session (each test empties it afterwards)."""
+    if POSTGRES_URL:
+        name = f"muling_test_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        _migrate(url)
+        yield url
+        with admin.connect() as connection:
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
+            ), {"name": name})
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+        _migrate(f"sqlite:///{path}")
+        yield path
+
+
+@pytest.fixture
+def database_url(schema_template, tmp_path):
+    if POSTGRES_URL:
+        yield schema_template
+        _empty_postgres(schema_template)
+    else:
+        path = tmp_path / "kiosk.sqlite3"
+        shutil.copyfile(schema_template, path)
+        yield f"sqlite:///{path}"
+
+
+def _empty_postgres(url: str) -> None:
+    from muling_kiosk.database import Base
+
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on this test's database, with extra settings."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app({**test_config(database_url), **overrides})
+        app.test_client_class = KioskClient
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app) -> KioskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
