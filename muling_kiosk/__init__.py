@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request, url_for
 
-from . import access, cli, errors, i18n, models, security  # noqa: F401 (models: schema)
+from . import access, cli, errors, i18n, models, privacy, security  # noqa: F401 (models)
 from .config import load_config
 from .database import configure_sqlite
 from .extensions import babel, compress, csrf, db, htmx, limiter, migrate
@@ -60,19 +60,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(security.add_security_headers)
     errors.register_error_handlers(app)
     i18n.register_filters(app)
+    privacy.register_filters(app)
     cli.register(app)
     _register_template_helpers(app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .audit.views import bp as audit
     from .home.views import bp as home
     from .signups.views import bp as signups
+    from .staff import auth as staff_auth
+    from .staff.views import bp as staff
     from .suggestions.views import bp as suggestions
     from .votes.views import bp as votes
 
-    for blueprint in (home, signups, votes, suggestions):
+    for blueprint in (home, staff, audit, signups, votes, suggestions):
         app.register_blueprint(blueprint)
+    staff_auth.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -95,8 +100,18 @@ def _register_template_helpers(app: Flask) -> None:
             "success_return_seconds": app.config["SUCCESS_RETURN_SECONDS"],
         }
 
+    def url_with(**changes) -> str:
+        """This page's URL with some query arguments changed (pagers, filters)."""
+        args = {**request.args.to_dict(), **changes}
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    def options_of(items, value_attr: str, label_attr: str) -> list[tuple]:
+        return [(getattr(i, value_attr), getattr(i, label_attr)) for i in items]
+
     # Globals, not context: macros imported without context can call them too.
     app.jinja_env.globals.update(
+        url_with=url_with,
+        options_of=options_of,
         static_url=static_url,
         new_request_key=new_request_key,
         current_path=lambda: request.full_path.rstrip("?"),

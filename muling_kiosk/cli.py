@@ -8,6 +8,7 @@ from .extensions import db
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(create_staff)
 
 
 @click.command("seed-demo")
@@ -18,3 +19,50 @@ def seed_demo():
     for line in run():
         click.echo(line)
     db.session.commit()
+
+
+@click.command("create-staff")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "facilitator", "volunteer"]), required=True)
+@click.option("--community", "community_slug", help="slug of the community (omit for an admin "
+              "of the whole subdistrict)")
+@click.option("--subdistrict", "subdistrict_slug", help="slug of the subdistrict, when no "
+              "community is given")
+@click.option("--name", "display_name", help="the name people know this person by")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--pin", prompt="PIN (6 digits, empty for none)", default="", hide_input=True,
+              show_default=False)
+def create_staff(username, role, community_slug, subdistrict_slug, display_name, password, pin):
+    """Create a staff account (asks for the password and PIN unless given as options)."""
+    from sqlalchemy import select
+
+    from .communities.models import Subdistrict
+    from .communities.services import community_by_slug
+    from .staff.services import create_staff as create
+    from .validation import Invalid
+
+    community = community_by_slug(community_slug) if community_slug else None
+    if community_slug and community is None:
+        raise click.BadParameter(f"no community {community_slug!r}", param_hint="--community")
+    if community is not None:
+        subdistrict_id = community.subdistrict_id
+    else:
+        query = select(Subdistrict)
+        if subdistrict_slug:
+            query = query.where(Subdistrict.slug == subdistrict_slug)
+        subdistricts = db.session.scalars(query).all()
+        if len(subdistricts) != 1:
+            raise click.BadParameter("name the subdistrict or a community",
+                                     param_hint="--subdistrict")
+        subdistrict_id = subdistricts[0].id
+    try:
+        staff = create(username=username, display_name=display_name or username, role=role,
+                       subdistrict_id=subdistrict_id,
+                       community_id=community.id if community else None,
+                       password=password, pin=pin or None)
+    except Invalid as invalid:
+        for field, message in invalid.errors.items():
+            click.echo(f"{field}: {message}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"created {staff.username} ({staff.role})")

@@ -58,6 +58,11 @@ class Defaults:
     ]
     COMPRESS_STREAMS = False
 
+    # werkzeug hash methods; PINs are checked against several accounts, so a lighter scrypt
+    # (the lock-out after five wrong PINs is what protects six digits).
+    STAFF_PASSWORD_HASH = "scrypt"  # noqa: S105 (a method name, not a password)
+    STAFF_PIN_HASH = "scrypt:16384:8:1"
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "muling"

@@ -4,6 +4,7 @@ Each feature adds its own seeder to SEEDERS; each returns lines to print.
 """
 
 from .communities.services import seed_demo_communities
+from .staff.demo import seed_demo_staff
 
 
 def _communities() -> list[str]:
@@ -11,7 +12,7 @@ def _communities() -> list[str]:
     return ["社区: " + "、".join(c.name for c in communities)]
 
 
-SEEDERS = [_communities]
+SEEDERS = [_communities, seed_demo_staff]
 
 
 def seed_demo() -> list[str]:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale, ngettext
 
 # Babel's locale name → the BCP 47 tag for <html lang> and speech.
@@ -20,7 +20,10 @@ PATTERNS = {
 
 
 def select_locale() -> str:
-    """The browser's choice (cookie), else its Accept-Language (any zh-* is zh_Hans), else zh."""
+    """The browser's choice (cookie), else its Accept-Language (any zh-* is zh_Hans), else zh.
+    Outside a request (the command line), Chinese."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
         return chosen

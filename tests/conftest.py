@@ -84,6 +84,9 @@ def test_config(database_url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "COMMUNITY": "shengli",
         "PUBLIC_BASE_URL": "http://kiosk.test",
+        # Fast hashes: the tests sign in hundreds of times.
+        "STAFF_PASSWORD_HASH": "pbkdf2:sha256:1000",
+        "STAFF_PIN_HASH": "pbkdf2:sha256:1000",
     }
 
 

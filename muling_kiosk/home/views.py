@@ -5,8 +5,11 @@ from flask import Blueprint, current_app, render_template, request, session, url
 from ..access import public
 from ..communities.services import kiosk_community
 from ..database import utcnow
+from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_duration
 from ..responses import go_to, safe_next
+from ..staff.auth import SESSION_KEY
+from ..staff.services import end_session
 from .services import LARGE_TEXT_COOKIE, clear_kiosk_session, has_kiosk_state
 
 bp = Blueprint("home", __name__)
@@ -29,7 +32,10 @@ def index():
 @bp.post("/reset")
 @public
 def reset():
-    """The idle reset: the next person finds the home screen, in Chinese, with nothing left."""
+    """The idle reset: the next person finds the home screen, in Chinese, with nothing left,
+    and staff mode is over."""
+    end_session(session.get(SESSION_KEY), reason="staff.lock_idle")
+    db.session.commit()
     clear_kiosk_session(session)
     response = go_to(url_for("home.index"))
     response.set_cookie(LANG_COOKIE, DEFAULT_LOCALE, max_age=ONE_YEAR, samesite="Lax")

@@ -133,6 +133,32 @@
     document.cookie = "large_text=" + (on ? "1; max-age=31536000" : "; max-age=0") + "; path=/; SameSite=Lax";
   });
 
+  /* ---------- The big keypad: digits into the field it belongs to ---------- */
+  var formatKeypad = function (field, digits) {
+    if (field.dataset.keypadKind !== "phone") return digits;
+    return [digits.slice(0, 3), digits.slice(3, 7), digits.slice(7)].filter(Boolean).join(" ");
+  };
+  var setKeypad = function (field, digits) {
+    var input = field.querySelector(".keypad-display");
+    var max = parseInt(field.dataset.keypadMax || "11", 10);
+    input.value = formatKeypad(field, digits.replace(/\D/g, "").slice(0, max));
+  };
+  document.addEventListener("click", function (event) {
+    var key = event.target.closest("[data-key]");
+    var field = key && key.closest("[data-keypad]");
+    if (!field) return;
+    var digits = field.querySelector(".keypad-display").value.replace(/\D/g, "");
+    var value = key.dataset.key;
+    if (value === "clear") digits = "";
+    else if (value === "back") digits = digits.slice(0, -1);
+    else digits += value;
+    setKeypad(field, digits);
+  });
+  document.addEventListener("input", function (event) {
+    var field = event.target.closest && event.target.closest("[data-keypad]");
+    if (field && event.target.classList.contains("keypad-display")) setKeypad(field, event.target.value);
+  });
+
   /* ---------- Network failures: a banner with a retry; the form stays as it was ---------- */
   var banner = document.getElementById("network-banner");
   var failed = null;

@@ -1,0 +1,56 @@
+"""Who is signed in on this request, and the check behind every @staff_only route."""
+
+from flask import abort, g, redirect, request, session, url_for
+from flask_htmx import make_response as htmx_response
+
+from ..access import Rule, set_staff_checker
+from ..extensions import htmx
+from .models import Staff
+from .services import staff_for_token
+
+SESSION_KEY = "staff_token"
+
+
+def current_staff() -> Staff | None:
+    """The staff member of this browser session, checked against the database once per
+    request: a logged-out, expired or deactivated account is signed out here."""
+    if "current_staff" not in g:
+        found = staff_for_token(session.get(SESSION_KEY))
+        if found is None and SESSION_KEY in session:
+            session.pop(SESSION_KEY)
+        g.current_staff, g.staff_via = found if found else (None, None)
+    return g.current_staff
+
+
+def staff_via() -> str | None:
+    """"tablet" when facilitator mode was unlocked with a PIN, "console" after a password."""
+    current_staff()
+    return g.staff_via
+
+
+def check_rule(rule: Rule):
+    staff = current_staff()
+    if staff is None:
+        target = url_for("staff.login" if request.path.startswith("/staff") else "staff.unlock",
+                         next=request.full_path.rstrip("?"))
+        if htmx:
+            return htmx_response("", 204, redirect=target)
+        return redirect(target, 303)
+    if staff.role not in rule.roles:
+        abort(403)
+    return None
+
+
+def require_community(community_id: int | None) -> None:
+    """Records of another community do not exist for this staff member."""
+    staff = current_staff()
+    if staff is None or not staff.can_access(community_id):
+        abort(404)
+
+
+def init_app(app) -> None:
+    set_staff_checker(check_rule)
+
+    @app.context_processor
+    def staff_context():
+        return {"current_staff": current_staff, "staff_via": staff_via}

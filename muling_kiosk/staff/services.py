@@ -1,0 +1,342 @@
+"""Staff rules: accounts, passwords and PINs, sign-in sessions, and the lock-out.
+
+Views call these; nothing here reads the request. Every change is audited in the same
+transaction; the caller commits.
+"""
+
+import hashlib
+import math
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit.services import record, snapshot
+from ..communities.models import Community
+from ..database import utcnow
+from ..extensions import db
+from ..validation import Invalid
+from .models import ADMIN, FACILITATOR, ROLES, VOLUNTEER, LoginThrottle, Staff, StaffSession
+
+SESSION_HOURS = 8
+MAX_FAILURES = 5
+LOCK_MINUTES = 5
+USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,39}")
+PIN = re.compile(r"\d{6}")
+AUDITED_FIELDS = ("username", "display_name", "role", "community_id", "active")
+ROLE_NAMES = {ADMIN: _l("Administrator"), FACILITATOR: _l("Facilitator"),
+              VOLUNTEER: _l("Volunteer (Gege steward)")}
+GENERIC_LOGIN_ERROR = _l("The user name or password is not right.")
+
+# Compared against when the user name is unknown, so the answer takes as long as for a
+# known one (an unknown name and a wrong password must look the same).
+_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+
+
+class LockedOut(Exception):
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+    @property
+    def minutes(self) -> int:
+        return max(1, -(-self.seconds // 60))
+
+
+# ---------- passwords and PINs ----------
+
+
+def digits(raw: str | None) -> str:
+    """What the keypad sent, without spaces or anything else."""
+    return re.sub(r"\D", "", raw or "")[:20]
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["STAFF_PASSWORD_HASH"])
+
+
+def hash_pin(pin: str) -> str:
+    return generate_password_hash(pin, method=current_app.config["STAFF_PIN_HASH"])
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < 8:
+        return _l("Use at least 8 characters.")
+    if len(password) > 128:
+        return _l("Use at most 128 characters.")
+    return None
+
+
+def pin_problem(pin: str) -> str | None:
+    if not PIN.fullmatch(pin):
+        return _l("The PIN is exactly 6 digits.")
+    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
+        return _l("This PIN is too easy to guess. Choose 6 digits that are not a simple row.")
+    return None
+
+
+# ---------- accounts ----------
+
+
+def create_staff(*, username: str, display_name: str, role: str, subdistrict_id: int,
+                 community_id: int | None, password: str, pin: str | None = None,
+                 actor=None) -> Staff:
+    username = (username or "").strip().lower()
+    display_name = (display_name or "").strip()
+    errors = _account_errors(username, display_name, role, community_id)
+    if problem := password_problem(password or ""):
+        errors["password"] = problem
+    if pin and (problem := pin_problem(pin)):
+        errors["pin"] = problem
+    if not errors and db.session.scalar(select(Staff.id).where(Staff.username == username)):
+        errors["username"] = _l("This user name is taken.")
+    if errors:
+        raise Invalid(errors)
+    staff = Staff(username=username, display_name=display_name, role=role,
+                  subdistrict_id=subdistrict_id, community_id=community_id,
+                  password_hash=hash_password(password), pin_hash=hash_pin(pin) if pin else None)
+    db.session.add(staff)
+    db.session.flush()
+    record("staff.create", staff, after=snapshot(staff, AUDITED_FIELDS), **_by(actor))
+    return staff
+
+
+def update_staff(staff: Staff, *, display_name: str, role: str, community_id: int | None,
+                 actor=None) -> Staff:
+    display_name = (display_name or "").strip()
+    errors = _account_errors(staff.username, display_name, role, community_id)
+    if errors:
+        raise Invalid(errors)
+    before = snapshot(staff, AUDITED_FIELDS)
+    staff.display_name, staff.role, staff.community_id = display_name, role, community_id
+    record("staff.update", staff, before=before, after=snapshot(staff, AUDITED_FIELDS),
+           **_by(actor))
+    return staff
+
+
+def set_active(staff: Staff, active: bool, actor=None) -> None:
+    """Deactivating ends every session of that person at once."""
+    before = snapshot(staff, AUDITED_FIELDS)
+    staff.active = active
+    if not active:
+        db.session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+    record("staff.activate" if active else "staff.deactivate", staff, before=before,
+           after=snapshot(staff, AUDITED_FIELDS), **_by(actor))
+
+
+def reset_password(staff: Staff, new_password: str, actor=None) -> None:
+    if problem := password_problem(new_password or ""):
+        raise Invalid({"password": problem})
+    staff.password_hash = hash_password(new_password)
+    record("staff.reset_password", staff, **_by(actor))
+
+
+def reset_pin(staff: Staff, new_pin: str, actor=None) -> None:
+    if problem := pin_problem(new_pin or ""):
+        raise Invalid({"pin": problem})
+    staff.pin_hash = hash_pin(new_pin)
+    record("staff.reset_pin", staff, **_by(actor))
+
+
+def change_own_password(staff: Staff, current: str, new: str, confirm: str) -> None:
+    errors = {}
+    if not check_password_hash(staff.password_hash, current or ""):
+        errors["current_password"] = _l("This is not your current password.")
+    if problem := password_problem(new or ""):
+        errors["new_password"] = problem
+    elif new != confirm:
+        errors["confirm_password"] = _l("The two new passwords are not the same.")
+    if errors:
+        raise Invalid(errors)
+    staff.password_hash = hash_password(new)
+    record("staff.change_password", staff, staff=staff)
+
+
+def change_own_pin(staff: Staff, current_password: str, pin: str, confirm: str) -> None:
+    errors = {}
+    if not check_password_hash(staff.password_hash, current_password or ""):
+        errors["pin_password"] = _l("This is not your current password.")
+    if problem := pin_problem(pin or ""):
+        errors["pin"] = problem
+    elif pin != confirm:
+        errors["pin_confirm"] = _l("The two PINs are not the same.")
+    if errors:
+        raise Invalid(errors)
+    staff.pin_hash = hash_pin(pin)
+    record("staff.change_pin", staff, staff=staff)
+
+
+def staff_visible_to(viewer: Staff):
+    """The accounts an admin manages: those of their community (or subdistrict)."""
+    query = select(Staff).where(Staff.subdistrict_id == viewer.subdistrict_id)
+    if viewer.community_id is not None:
+        query = query.where(Staff.community_id == viewer.community_id)
+    return db.session.scalars(query.order_by(Staff.active.desc(), Staff.display_name)).all()
+
+
+def communities_for(viewer: Staff) -> list[Community]:
+    return [db.session.get(Community, cid) for cid in viewer.community_ids()]
+
+
+def _account_errors(username, display_name, role, community_id) -> dict:
+    errors = {}
+    if not USERNAME.fullmatch(username or ""):
+        errors["username"] = _l("3 to 40 lowercase letters, digits, dots, dashes or underscores.")
+    if not display_name:
+        errors["display_name"] = _l("Please enter the name people know this person by.")
+    elif len(display_name) > 40:
+        errors["display_name"] = _l("Use at most 40 characters.")
+    if role not in ROLES:
+        errors["role"] = _l("Please choose a role.")
+    elif community_id is None and role != ADMIN:
+        errors["community_id"] = _l("Facilitators and volunteers belong to one community.")
+    return errors
+
+
+def _by(actor) -> dict:
+    return {} if actor is None else {"staff": actor}
+
+
+# ---------- signing in ----------
+
+
+def authenticate(username: str, password: str, client: str, now: datetime | None = None) -> Staff:
+    """The account for this user name and password, or Invalid (always the same message for
+    an unknown name, a wrong password and an inactive account), or LockedOut."""
+    now = now or utcnow()
+    username = (username or "").strip().lower()
+    staff = db.session.scalar(select(Staff).where(Staff.username == username))
+    keys = _throttle_keys("password", client, staff)
+    _refuse_if_locked(keys, now, "password", staff, username, None)
+    if staff is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        valid = False
+    else:
+        valid = check_password_hash(staff.password_hash, password or "") and staff.active
+    if not valid:
+        _register_failure(keys, now, "password", staff, username, None)
+        raise Invalid({"password": GENERIC_LOGIN_ERROR})
+    _clear_failures(keys)
+    return staff
+
+
+def unlock_with_pin(pin: str, community: Community, client: str,
+                    now: datetime | None = None) -> list[Staff]:
+    """Active staff of this kiosk's community whose PIN this is. Several people may have
+    chosen the same PIN: the tablet then asks who is unlocking. A malformed PIN is a message,
+    not a wrong try."""
+    now = now or utcnow()
+    pin = digits(pin)
+    keys = _throttle_keys("pin", client, None)
+    _refuse_if_locked(keys, now, "pin", None, "", community.id)
+    if not PIN.fullmatch(pin):
+        raise Invalid({"pin": _l("Please enter all 6 digits of your PIN.")})
+    candidates = db.session.scalars(
+        select(Staff).where(Staff.active.is_(True), Staff.pin_hash.is_not(None),
+                            Staff.subdistrict_id == community.subdistrict_id)
+    ).all()
+    matches = [s for s in candidates
+               if (s.community_id in (None, community.id)) and check_password_hash(s.pin_hash, pin)]
+    if not matches:
+        _register_failure(keys, now, "pin", None, "", community.id)
+        raise Invalid({"pin": _l("This PIN is not right.")})
+    _clear_failures(keys)
+    return matches
+
+
+def start_session(staff: Staff, via: str, client: str, now: datetime | None = None) -> str:
+    """A new session (a new identifier at every sign-in); the browser keeps the token."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    db.session.add(StaffSession(token_hash=_digest(token), staff_id=staff.id, via=via,
+                                created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS),
+                                client=client[:64]))
+    record("staff.login" if via == "console" else "staff.unlock_tablet", staff, staff=staff)
+    return token
+
+
+def end_session(token: str | None, reason: str = "staff.logout") -> None:
+    if not token:
+        return
+    session = _session_for(token)
+    if session is not None:
+        record(reason, session.staff, staff=session.staff)
+        db.session.delete(session)
+
+
+def staff_for_token(token: str | None, now: datetime | None = None) -> tuple[Staff, str] | None:
+    """The signed-in staff member and how they signed in, while the session is valid."""
+    if not token:
+        return None
+    now = now or utcnow()
+    session = _session_for(token)
+    if session is None or session.expires_at <= now or not session.staff.active:
+        return None
+    return session.staff, session.via
+
+
+def _session_for(token: str) -> StaffSession | None:
+    return db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _digest(token)))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# ---------- lock-out ----------
+
+
+def _throttle_keys(way: str, client: str, staff: Staff | None) -> list[str]:
+    keys = [f"{way}:client:{client}"]
+    if staff is not None:
+        keys.append(f"{way}:staff:{staff.id}")
+    return keys
+
+
+def seconds_locked(keys: list[str], now: datetime) -> int:
+    rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
+    remaining = [(r.locked_until - now).total_seconds() for r in rows
+                 if r.locked_until is not None and r.locked_until > now]
+    return math.ceil(max(remaining, default=0))
+
+
+def _audit_attempt(action, staff, username, community_id) -> None:
+    record(action, staff, staff=None, actor=username or "", community_id=community_id,
+           target_type="Staff" if staff else "")
+
+
+def _refuse_if_locked(keys, now, way, staff, username, community_id) -> None:
+    seconds = seconds_locked(keys, now)
+    if seconds:
+        _audit_attempt(f"staff.{way}_refused_locked", staff, username, community_id)
+        db.session.commit()
+        raise LockedOut(seconds)
+
+
+def _register_failure(keys, now, way, staff, username, community_id) -> None:
+    window = timedelta(minutes=LOCK_MINUTES)
+    locked = False
+    for key in keys:
+        row = db.session.get(LoginThrottle, key, with_for_update=True)
+        if row is None:
+            row = LoginThrottle(key=key, failures=0)
+            db.session.add(row)
+        if row.first_failure_at is None or now - row.first_failure_at > window:
+            row.failures, row.first_failure_at = 0, now
+        row.failures += 1
+        if row.failures >= MAX_FAILURES:
+            row.locked_until, row.failures, row.first_failure_at = now + window, 0, None
+            locked = True
+    _audit_attempt(f"staff.{way}_failed", staff, username, community_id)
+    if locked:
+        _audit_attempt(f"staff.{way}_locked_out", staff, username, community_id)
+    # The failure must be counted even though the caller answers with an error.
+    db.session.commit()
+
+
+def _clear_failures(keys) -> None:
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))

@@ -1,0 +1,118 @@
+"""Staff mode on the tablet and the staff console, in Chromium."""
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from muling_kiosk.audit.models import AuditEvent
+
+from .checks import check_screen
+
+
+def tap_pin(page, pin: str):
+    for digit in pin:
+        page.locator(f"[data-key='{digit}']").click()
+
+
+def test_pin_unlocks_staff_mode_and_exit_or_idle_ends_it(tablet, make_staff, committed):
+    make_staff("facilitator", display_name="主持人 陈静", pin="135790")
+    tablet.clock.install()
+    tablet.goto("/")
+    tablet.get_by_role("link", name="工作人员").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("工作人员：请输入 PIN")
+    check_screen(tablet, "staff-unlock-tablet")
+    tap_pin(tablet, "135790")
+    expect(tablet.get_by_label("PIN（6 位数字）")).to_have_value("135790")
+    tablet.get_by_role("button", name="解锁").click()
+    banner = tablet.get_by_role("region", name="工作人员模式")
+    expect(banner).to_contain_text("工作人员模式：主持人 陈静")
+    expect(tablet.get_by_role("status")).to_have_text("主持人 陈静 已进入工作人员模式。")
+    check_screen(tablet, "staff-mode-home-tablet")
+
+    banner.get_by_role("button", name="退出").click()
+    expect(tablet.get_by_role("region", name="工作人员模式")).to_have_count(0)
+    expect(tablet.get_by_role("link", name="工作人员")).to_be_visible()
+
+    tablet.get_by_role("link", name="工作人员").click()
+    tap_pin(tablet, "135790")
+    tablet.get_by_role("button", name="解锁").click()
+    expect(tablet.get_by_role("region", name="工作人员模式")).to_be_visible()
+    tablet.clock.run_for("02:01")  # nobody touches the tablet
+    expect(tablet.get_by_role("link", name="工作人员")).to_be_visible()
+    expect(tablet.get_by_role("region", name="工作人员模式")).to_have_count(0)
+
+    db = committed()
+    kinds = list(db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert kinds[-4:] == ["staff.unlock_tablet", "staff.lock_tablet", "staff.unlock_tablet",
+                          "staff.lock_idle"]
+
+
+def test_five_wrong_pins_lock_the_keypad(tablet, make_staff, committed):
+    make_staff("facilitator", pin="135790")
+    tablet.goto("/unlock")
+    for _ in range(5):
+        tablet.get_by_role("button", name="清空").click()
+        tap_pin(tablet, "999999")
+        tablet.get_by_role("button", name="解锁").click()
+        expect(tablet.locator(".error")).to_be_visible()
+    tablet.get_by_role("button", name="清空").click()
+    tap_pin(tablet, "135790")
+    tablet.get_by_role("button", name="解锁").click()
+    error = tablet.locator("#f-pin-error")
+    expect(error).to_contain_text("锁定 5 分钟")
+    expect(tablet.get_by_label("PIN（6 位数字）")).to_have_attribute("aria-invalid", "true")
+    check_screen(tablet, "staff-locked-tablet")
+    kinds = list(committed().scalars(select(AuditEvent.action)))
+    assert kinds.count("staff.pin_failed") == 5
+    assert "staff.pin_locked_out" in kinds and "staff.pin_refused_locked" in kinds
+
+
+def test_a_malformed_pin_gets_a_message(tablet, make_staff):
+    make_staff("facilitator", pin="135790")
+    tablet.goto("/unlock")
+    tap_pin(tablet, "135")
+    tablet.get_by_role("button", name="解锁").click()
+    expect(tablet.locator("#f-pin-error")).to_have_text(re.compile("请输入完整的 6 位 PIN"))
+
+
+def test_the_console_signs_in_manages_staff_and_shows_the_audit_log(browser, live_server,
+                                                                    make_staff):
+    make_staff("admin", username="liuyang", password="right password", display_name="刘洋")
+    make_staff("volunteer", display_name="格格管家 赵桂芝")
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto("/staff/")
+    expect(page).to_have_url(re.compile(r"/staff/login"))
+    page.get_by_label("用户名").fill("liuyang")
+    page.get_by_label("密码").fill("wrong password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#f-password-error")).to_contain_text("用户名或密码不正确")
+    check_screen(page, "staff-login-console", kind="console")
+    page.get_by_label("密码").fill("right password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("刘洋，您好")
+    check_screen(page, "staff-dashboard-console", kind="console")
+
+    page.get_by_role("navigation").get_by_role("link", name="工作人员账号").click()
+    page.get_by_role("link", name="添加工作人员").click()
+    page.get_by_label("用户名").fill("wangfang")
+    page.get_by_label("称呼").fill("楼栋长 王芳")
+    page.get_by_label("角色").select_option("facilitator")
+    page.get_by_label("密码", exact=True).fill("first password")
+    page.get_by_role("button", name="添加").click()
+    expect(page.get_by_role("status")).to_have_text("楼栋长 王芳 现在可以登录了。")
+    expect(page.get_by_role("table")).to_contain_text("楼栋长 王芳")
+    check_screen(page, "staff-people-console", kind="console")
+
+    page.get_by_role("link", name="编辑 格格管家 赵桂芝").click()
+    page.get_by_role("button", name="停用 格格管家 赵桂芝").click()
+    expect(page.get_by_role("table")).to_contain_text("已停用")
+
+    page.get_by_role("navigation").get_by_role("link", name="操作记录").click()
+    table = page.get_by_role("table")
+    for action in ("staff.password_failed", "staff.login", "staff.create", "staff.deactivate"):
+        expect(table).to_contain_text(action)
+    check_screen(page, "staff-audit-console", kind="console")
+    context.close()
