@@ -1,0 +1,57 @@
+"""Shared helpers: phone numbers, names, and formula-safe spreadsheets."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from muling_kiosk.exports import csv_bytes, neutralise, xlsx_bytes
+from muling_kiosk.privacy import (
+    clean_name,
+    group_phone,
+    has_control_characters,
+    is_mobile,
+    mask_phone,
+    normalise_phone,
+)
+
+
+@pytest.mark.parametrize(("raw", "ok"), [
+    ("13812345678", True), ("19912345678", True), ("12812345678", False),
+    ("1381234567", False), ("138123456789", False), ("23812345678", False), ("", False),
+])
+def test_mainland_mobile_numbers(raw, ok):
+    assert is_mobile(raw) is ok
+
+
+def test_phone_normalising_masking_and_grouping():
+    assert normalise_phone(" 138-1234 5678 ") == "13812345678"
+    assert mask_phone("13812345678") == "138****5678"
+    assert group_phone("13812345678") == "138 1234 5678"
+    assert mask_phone("") == "" and mask_phone("123") == "***"
+
+
+def test_names_are_trimmed_and_control_characters_found():
+    assert clean_name("  王   秀英 ") == "王 秀英"
+    assert has_control_characters("王\x00秀英") and has_control_characters("a\u202eb")
+    assert not has_control_characters("王秀英 Li")
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+86", "-2", "@SUM(A1)", "\t=x"])
+def test_formula_cells_are_neutralised(value):
+    assert neutralise(value).startswith("'")
+
+
+def test_csv_has_a_bom_and_no_formula():
+    data = csv_bytes(["姓名", "电话"], [["=HYPERLINK(\"http://x\")", "138****5678"], ["王秀英", None]])
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeff姓名,电话")
+    assert "'=HYPERLINK" in text and "王秀英," in text
+
+
+def test_xlsx_cells_are_text_never_formulas():
+    data = xlsx_bytes(["姓名", "人数"], [["=1+1", 3], ["李桂兰", 5]], title="名单")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "名单"
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == 3 and sheet["A3"].value == "李桂兰"
