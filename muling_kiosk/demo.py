@@ -4,7 +4,10 @@ Each feature adds its own seeder to SEEDERS; each returns lines to print.
 """
 
 from .communities.services import seed_demo_communities
+from .signups.demo import seed_demo_signups
 from .staff.demo import seed_demo_staff
+from .suggestions.demo import seed_demo_suggestions
+from .votes.demo import seed_demo_votes
 
 
 def _communities() -> list[str]:
@@ -12,7 +15,8 @@ def _communities() -> list[str]:
     return ["社区: " + "、".join(c.name for c in communities)]
 
 
-SEEDERS = [_communities, seed_demo_staff]
+SEEDERS = [_communities, seed_demo_staff, seed_demo_signups, seed_demo_votes,
+           seed_demo_suggestions]
 
 
 def seed_demo() -> list[str]:

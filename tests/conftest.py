@@ -28,7 +28,8 @@ from muling_kiosk.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("MULING_TEST_DATABASE_URL")
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.factories_signups", "tests.factories_votes",
+                  "tests.factories_suggestions"]
 
 
 class KioskClient(FlaskClient):

@@ -19,27 +19,38 @@ from flask import Blueprint
 
 from muling_kiosk.access import rule_for
 
+from . import factories_signups, factories_suggestions, factories_votes
+
 VISITORS = ("anonymous", "volunteer", "facilitator", "admin", "other_admin")
 
 
 @dataclass
 class World:
-    """The records a sample needs: the kiosk's community, its staff, another community."""
+    """What a sample needs: the kiosk's community, its staff, another community, and the
+    test's fixtures (world.fixture("make_class_session") returns that factory)."""
 
     community: object
     other: object
     staff: dict
     make_staff: object
+    request: object
+
+    def fixture(self, name):
+        return self.request.getfixturevalue(name)
 
 
 # URL variable → a function making a record of the kiosk's community for that variable.
+# Each feature adds its own in tests/factories_<feature>.py (ROUTE_SAMPLES).
 SAMPLES = {
     "staff_id": lambda world: world.make_staff("volunteer").id,
+    **factories_signups.ROUTE_SAMPLES,
+    **factories_votes.ROUTE_SAMPLES,
+    **factories_suggestions.ROUTE_SAMPLES,
 }
 
 
 @pytest.fixture
-def world(make_community, community, make_staff):
+def world(request, make_community, community, make_staff):
     other = make_community("yonghe-test", "永和社区")
     staff = {
         "volunteer": make_staff("volunteer"),
@@ -47,7 +58,7 @@ def world(make_community, community, make_staff):
         "admin": make_staff("admin"),
         "other_admin": make_staff("admin", community=other),
     }
-    return World(community, other, staff, make_staff)
+    return World(community, other, staff, make_staff, request)
 
 
 def _is_sign_in_redirect(response) -> bool:

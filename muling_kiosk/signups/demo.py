@@ -1,0 +1,5 @@
+"""Demo data of the signups feature (idempotent)."""
+
+
+def seed_demo_signups() -> list[str]:
+    return []
