@@ -189,6 +189,14 @@ def test_idle_reset_forgets_the_person_and_comes_back_in_chinese(client):
     assert "长者学堂报名" in client.get("/").get_data(as_text=True)
 
 
+def test_the_home_screen_forgets_the_last_persons_data(client):
+    with client.session_transaction() as session:
+        session["person_phone"] = "13812345678"
+    client.get("/")
+    with client.session_transaction() as session:
+        assert "person_phone" not in session
+
+
 def test_idle_reset_from_htmx_asks_for_a_full_new_page(client):
     response = client.post_form("/reset", htmx=True)
     assert response.status_code == 204

@@ -5,6 +5,9 @@ from collections.abc import Mapping
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE
 
 LARGE_TEXT_COOKIE = "large_text"
+# Session keys holding one resident's data on the shared tablet (a number typed into
+# 我的报名, a draft). The home screen forgets them, so "返回首页" hands the tablet over clean.
+PERSON_PREFIX = "person_"
 # Kept across a reset: the CSRF secret belongs to the browser, not to the person.
 SESSION_KEYS_KEPT = {"csrf_token"}
 
@@ -21,4 +24,9 @@ def has_kiosk_state(session: Mapping, cookies: Mapping) -> bool:
 def clear_kiosk_session(session) -> None:
     """Forget everything the last person entered or unlocked."""
     for key in [key for key in session if key not in SESSION_KEYS_KEPT]:
+        session.pop(key)
+
+
+def forget_person(session) -> None:
+    for key in [key for key in session if key.startswith(PERSON_PREFIX)]:
         session.pop(key)

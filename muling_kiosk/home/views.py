@@ -10,7 +10,7 @@ from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_duration
 from ..responses import go_to, safe_next
 from ..staff.auth import SESSION_KEY
 from ..staff.services import end_session
-from .services import LARGE_TEXT_COOKIE, clear_kiosk_session, has_kiosk_state
+from .services import LARGE_TEXT_COOKIE, clear_kiosk_session, forget_person, has_kiosk_state
 
 bp = Blueprint("home", __name__)
 
@@ -20,6 +20,7 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/")
 @public
 def index():
+    forget_person(session)
     return render_template(
         "home/index.html",
         community=kiosk_community(),
