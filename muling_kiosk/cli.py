@@ -9,6 +9,8 @@ from .extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_staff)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -66,3 +68,32 @@ def create_staff(username, role, community_slug, subdistrict_slug, display_name,
         raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"created {staff.username} ({staff.role})")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Back up the database to PATH (safe while the kiosk serves)."""
+    from .backup import BackupError, backup
+
+    try:
+        written = backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {written}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="do not ask before replacing the data")
+def restore_command(path, yes):
+    """Replace the database's contents with the backup at PATH."""
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm("Replace all current data with this backup?", abort=True)
+    try:
+        restore(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"restored from {path}")
