@@ -8,7 +8,7 @@ from flask import Flask, request, url_for
 
 from . import access, cli, errors, i18n, models, privacy, security  # noqa: F401 (models)
 from .config import load_config
-from .database import configure_sqlite
+from .database import configure_sqlite, count_queries
 from .extensions import babel, compress, csrf, db, htmx, limiter, migrate
 from .idempotency import new_request_key
 
@@ -54,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        if app.config["QUERY_COUNT_HEADER"]:
+            count_queries(db.engine)
+            app.after_request(_query_count_header)
 
     _register_blueprints(app)
     app.before_request(access.enforce_access)
@@ -64,6 +67,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     _register_template_helpers(app)
     return app
+
+
+def _query_count_header(response):
+    from flask import g
+
+    response.headers["X-Query-Count"] = str(g.get("query_count", 0))
+    return response
 
 
 def _register_blueprints(app: Flask) -> None:

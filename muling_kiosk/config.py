@@ -17,6 +17,7 @@ ENV_SETTINGS = {
     "MULING_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
     "MULING_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v == "1"),
     "MULING_PROXY_COUNT": ("PROXY_COUNT", int),
+    "MULING_QUERY_COUNT_HEADER": ("QUERY_COUNT_HEADER", lambda v: v == "1"),
 }
 
 
@@ -46,6 +47,7 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # and Secure anyway on https requests (security.py)
     PROXY_COUNT = 0  # reverse proxies in front whose X-Forwarded-* headers we trust
+    QUERY_COUNT_HEADER = False  # benchmarks: X-Query-Count on every response
     # Kiosk pages can stay open for a whole meeting: the token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = False

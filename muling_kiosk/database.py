@@ -86,3 +86,13 @@ def _writes_expected() -> bool:
         and request.method not in ("GET", "HEAD", "OPTIONS")
         and not g.get("muling_committed", False)
     )
+
+
+def count_queries(engine: Engine) -> None:
+    """Count the SQL statements of each request (read by the X-Query-Count header, for the
+    benchmarks: a page whose count grows with the data runs a query per row)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args):
+        if has_request_context():
+            g.query_count = g.get("query_count", 0) + 1

@@ -404,6 +404,13 @@ def test_every_route_declares_who_may_use_it(app):
     assert undeclared == []
 
 
+def test_query_count_header_for_the_benchmarks(make_app, community):
+    quiet = make_app().test_client().get("/")
+    assert "X-Query-Count" not in quiet.headers
+    counted = make_app(QUERY_COUNT_HEADER=True).test_client().get("/")
+    assert int(counted.headers["X-Query-Count"]) >= 1  # the kiosk's community
+
+
 def test_database_answers(app):
     assert db.session.execute(text("SELECT 1")).scalar() == 1
 
