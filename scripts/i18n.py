@@ -5,6 +5,8 @@
     python scripts/i18n.py missing   list messages without a translation (exit 1 if any)
     python scripts/i18n.py set zh_Hans < translations.json
                                      write {"msgid": "译文"} (a list for plural forms)
+    python scripts/i18n.py adopt REF fill untranslated messages from the catalogues of a git
+                                     ref (after merging a branch: keep ours, update, adopt)
 
 Messages are written in English in the code, so the English catalogue takes the source text
 (`update` fills it); the Chinese catalogue is translated by hand.
@@ -109,6 +111,30 @@ def set_strings(locale: str, strings: dict) -> None:
     save(catalog, locale)
 
 
+def adopt(ref: str) -> None:
+    """Take translations the catalogues at another git ref have and ours lack."""
+    import io
+    import subprocess
+
+    for locale in LOCALES:
+        relative = po_path(locale).relative_to(ROOT)
+        theirs_text = subprocess.run(["git", "show", f"{ref}:{relative}"], cwd=ROOT,
+                                     capture_output=True, check=True).stdout
+        theirs = read_po(io.BytesIO(theirs_text), locale=locale)
+        ours = load(locale)
+        adopted = 0
+        for message in ours:
+            if not message.id or _translated(message):
+                continue
+            other = theirs.get(message.id if isinstance(message.id, str) else message.id[0])
+            if other is not None and _translated(other):
+                message.string = other.string
+                message.flags.discard("fuzzy")
+                adopted += 1
+        save(ours, locale)
+        print(f"{locale}: adopted {adopted} from {ref}")
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "missing"
     if command == "update":
@@ -121,6 +147,8 @@ if __name__ == "__main__":
             for msgid in ids:
                 print(f"{locale}: {msgid}")
         sys.exit(1 if any(gaps.values()) else 0)
+    elif command == "adopt":
+        adopt(sys.argv[2])
     elif command == "set":
         import json
 
