@@ -730,21 +730,23 @@ def close_poll(poll_id: int, actor=None, now: datetime | None = None) -> tuple[P
     meeting = poll.item.meeting
     present = meeting.present_count
     decision = decide(poll.rule, counts.options, poll.quorum_kind, poll.quorum_value, present)
-    poll.status = CLOSED
-    poll.closed_at = now or utcnow()
-    poll.closed_by_id = actor.id if actor is not None else None
-    poll.result = decision.result
-    poll.ballots_total = counts.total
-    poll.figures = {
-        "options": [o.as_dict() for o in counts.options],
-        "channels": counts.by_channel(),
-        "total": counts.total,
-        "present": present,
-        "quorum_reached": decision.quorum_reached,
-        "winner_id": decision.winner_id,
-        "tie": decision.tie,
-    }
-    _touch(poll)
+    closed_by = actor.id if actor is not None else None
+    with db.session.no_autoflush:  # one write: the figures and the status together
+        poll.closed_at = now or utcnow()
+        poll.closed_by_id = closed_by
+        poll.result = decision.result
+        poll.ballots_total = counts.total
+        poll.figures = {
+            "options": [o.as_dict() for o in counts.options],
+            "channels": counts.by_channel(),
+            "total": counts.total,
+            "present": present,
+            "quorum_reached": decision.quorum_reached,
+            "winner_id": decision.winner_id,
+            "tie": decision.tie,
+        }
+        _touch(poll)
+        poll.status = CLOSED
     db.session.flush()
     record("votes.close_poll", poll, after={"result": decision.result, "total": counts.total,
                                             "counts": {o.label: o.total for o in counts.options}},
