@@ -367,7 +367,7 @@ def test_a_closed_poll_refuses_everything_and_never_changes(make_poll):
         with pytest.raises(services.PollClosed, match="投票已结束"):
             attempt()
         db.session.rollback()
-    again, closed_now = services.close_poll(poll.id)
+    _poll, closed_now = services.close_poll(poll.id)
     assert not closed_now
     db.session.commit()
     db.session.refresh(poll)
