@@ -309,11 +309,15 @@ def test_hand_taps_undo_and_the_live_tally(client, facilitator, make_poll):
     undone = client.post_form(f"/vote/run/polls/{poll.id}/undo", {}, htmx=True)
     assert "已撤销。赞成：1 人举手。" in text(undone)
     version = db.session.get(Poll, poll.id).version
-    assert client.get(f"/vote/run/polls/{poll.id}?v={version}", headers=HX).status_code == 204
+    live_url = f"/vote/run/polls/{poll.id}/live?v={version}"
+    assert f'hx-get="{live_url}"' in text(undone)
+    assert client.get(live_url, headers=HX).status_code == 204
     services.cast_ballot(poll.id, yes, PHONE, device_id="phone-run-xxxxxxxxxx")
     db.session.commit()
-    live = client.get(f"/vote/run/polls/{poll.id}?v={version}", headers=HX)
+    live = client.get(live_url, headers=HX)
     assert live.status_code == 200 and "手机 1" in text(live)
+    resident = client.application.test_client()  # staff mode ended: nothing, no redirect
+    assert resident.get(live_url, headers=HX).status_code == 204
     bad = client.post_form(f"/vote/run/polls/{poll.id}/tap", {"option_id": "999"}, htmx=True)
     assert bad.status_code == 422 and "这个选项不属于这次投票" in text(bad)
     assert services.hand_counts(poll.id) == {yes: 1}

@@ -413,13 +413,26 @@ def _run_poll_context(poll: Poll, **extra) -> dict:
 @bp.get("/vote/run/polls/<int:poll_id>")
 @staff_only(*RUNNERS)
 def run_poll(poll_id: int):
-    """The facilitator's screen of a poll. Its live part asks every second with its version
-    and gets 204 when nothing changed."""
+    """The facilitator's screen of a poll."""
     poll = _staff_poll(poll_id)
-    if wants_fragment() and request.args.get("v") == str(poll.version):
-        return "", 204
     return page_or_fragment("votes/run_poll.html", "votes/_run_live.html",
                             **_run_poll_context(poll))
+
+
+@bp.get("/vote/run/polls/<int:poll_id>/live")
+@public
+def run_poll_live(poll_id: int):
+    """The live part of the facilitator's screen, asked every second with its version: 204
+    when nothing changed. Declared public and checked here, because staff mode can end while
+    the screen still asks (the tablet is passed to residents): then it answers 204 and
+    shows nothing, where a staff route would send the screen to the PIN pad."""
+    staff = current_staff()
+    poll = db.session.get(Poll, poll_id)
+    if (poll is None or staff is None or staff.role not in RUNNERS
+            or not staff.can_access(poll.community_id)
+            or request.args.get("v") == str(poll.version)):
+        return "", 204
+    return render_template("votes/_run_live.html", **_run_poll_context(poll))
 
 
 def _live_answer(poll_id: int, message: str, status: int = 200):
