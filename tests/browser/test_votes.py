@@ -214,3 +214,44 @@ def test_the_public_board_and_a_closed_ballot_on_the_kiosk(tablet, make_poll, ma
     tablet.get_by_role("link", name=re.compile("公共绿地议事会")).click()
     expect(tablet.get_by_text("上门劝导种菜的住户")).to_be_visible()
     check_screen(tablet, "votes-meeting-tablet")
+
+
+def test_the_console_plans_a_meeting_and_follows_up_promises(browser, live_server, make_staff,
+                                                             make_poll, make_commitment):
+    make_staff("admin", username="liuyang", password="right password", display_name="刘洋")
+    poll = make_poll(title="停车秩序议事会")
+    make_commitment(item=poll.item, who="物业公司", what="在北侧空地划出24个车位",
+                    due_on="2026-12-01")
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto("/staff/login")
+    page.get_by_label("用户名").fill("liuyang")
+    page.get_by_label("密码").fill("right password")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("navigation").get_by_role("link", name="议事会").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("议事会")
+    check_screen(page, "votes-meetings-console", kind="console")
+
+    page.get_by_role("link", name="新建会议").click()
+    page.get_by_label("会议名称").fill("垃圾分类议事会")
+    page.get_by_label("地点").fill("文化广场")
+    page.get_by_label("日期和时间").fill("2026-12-03T19:00")
+    check_screen(page, "votes-new-meeting-console", kind="console")
+    page.get_by_role("button", name="保存会议").click()
+    expect(page.get_by_role("status")).to_have_text("会议已保存。请添加议题。")
+    page.get_by_label("议题名称").fill("楼道堆物清理")
+    page.get_by_label("简要说明（可不填）").fill("楼道里堆放杂物，挡住消防通道。")
+    page.get_by_role("button", name="添加议题").click()
+    expect(page.get_by_role("heading", level=3)).to_have_text("1. 楼道堆物清理")
+    check_screen(page, "votes-meeting-console", kind="console")
+
+    page.goto("/staff/votes/")
+    page.get_by_role("link", name="待落实的承诺").click()
+    expect(page.get_by_role("table")).to_contain_text("在北侧空地划出24个车位")
+    check_screen(page, "votes-commitments-console", kind="console")
+    page.get_by_label("完成日期").fill("2026-11-28")
+    page.get_by_role("button", name=re.compile("标记完成")).click()
+    expect(page.get_by_role("status")).to_have_text("已标记为完成。")
+    expect(page.get_by_role("table")).to_contain_text("2026年11月28日")
+    context.close()
