@@ -1,0 +1,19 @@
+"""Signals other features can connect to.
+
+poll_closed is sent with the Poll as sender, inside the closing transaction, after its result
+and figures are frozen and before the commit: a receiver may add rows to the same session
+(db.session), and they commit together with the close, or not at all. A receiver must not
+change the poll itself (the data layer refuses it)::
+
+    from muling_kiosk.votes.signals import poll_closed
+
+    @poll_closed.connect
+    def note_result(poll, **_extra):
+        ...  # poll.result, poll.item, poll.figures
+"""
+
+from flask.signals import Namespace
+
+_signals = Namespace()
+
+poll_closed = _signals.signal("votes.poll-closed")
