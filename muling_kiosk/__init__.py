@@ -69,6 +69,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _idle_seconds(app: Flask) -> int:
+    """How long the tablet waits before asking "还在使用吗？". In staff mode longer: a
+    facilitator listens to a discussion without touching the screen."""
+    from .staff.auth import current_staff
+
+    if current_staff() is not None:
+        return app.config["STAFF_IDLE_SECONDS"]
+    return app.config["IDLE_SECONDS"]
+
+
 def _query_count_header(response):
     from flask import g
 
@@ -105,7 +115,7 @@ def _register_template_helpers(app: Flask) -> None:
     def layout_context():
         return {
             "large_text": LARGE_TEXT_COOKIE in request.cookies,
-            "idle_seconds": app.config["IDLE_SECONDS"],
+            "idle_seconds": _idle_seconds(app),
             "idle_warning_seconds": app.config["IDLE_WARNING_SECONDS"],
             "success_return_seconds": app.config["SUCCESS_RETURN_SECONDS"],
         }

@@ -12,6 +12,7 @@ ENV_SETTINGS = {
     "MULING_PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
     "MULING_IDLE_SECONDS": ("IDLE_SECONDS", int),
     "MULING_IDLE_WARNING_SECONDS": ("IDLE_WARNING_SECONDS", int),
+    "MULING_STAFF_IDLE_SECONDS": ("STAFF_IDLE_SECONDS", int),
     "MULING_COMMUNITY": ("COMMUNITY", str),
     "MULING_TIMEZONE": ("TIMEZONE", str),
     "MULING_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
@@ -30,6 +31,9 @@ class Defaults:
     # Idle reset on the shared tablet (ACCESSIBILITY.md row 10).
     IDLE_SECONDS = 90
     IDLE_WARNING_SECONDS = 30
+    # Staff mode on the tablet ends on the idle reset too, but after a longer quiet spell:
+    # a facilitator may listen to the neighbours for minutes before tapping again.
+    STAFF_IDLE_SECONDS = 600
     # Success screens go home only after this long without a touch (row 11).
     SUCCESS_RETURN_SECONDS = 20
 

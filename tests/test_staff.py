@@ -352,6 +352,13 @@ def test_pin_unlocks_staff_mode_with_a_banner_and_exit_ends_it(client, make_staf
     assert {"staff.unlock_tablet", "staff.lock_tablet"} <= set(actions())
 
 
+def test_staff_mode_waits_longer_before_the_idle_reset(client, make_staff):
+    make_staff("facilitator", pin="135790")
+    assert 'data-idle-seconds="90"' in client.get("/classes/").get_data(as_text=True)
+    client.post_form("/unlock", {"pin": "135790"})
+    assert 'data-idle-seconds="600"' in client.get("/classes/").get_data(as_text=True)
+
+
 def test_idle_reset_ends_staff_mode(client, make_staff):
     make_staff("facilitator", pin="135790")
     client.post_form("/unlock", {"pin": "135790"})

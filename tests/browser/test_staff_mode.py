@@ -38,7 +38,9 @@ def test_pin_unlocks_staff_mode_and_exit_or_idle_ends_it(tablet, make_staff, com
     tap_pin(tablet, "135790")
     tablet.get_by_role("button", name="解锁").click()
     expect(tablet.get_by_role("region", name="工作人员模式")).to_be_visible()
-    tablet.clock.run_for("02:01")  # nobody touches the tablet
+    tablet.clock.run_for("02:01")  # a facilitator listening: staff mode waits longer
+    expect(tablet.get_by_role("region", name="工作人员模式")).to_be_visible()
+    tablet.clock.run_for("08:30")  # ten and a half minutes without a touch
     expect(tablet.get_by_role("link", name="工作人员")).to_be_visible()
     expect(tablet.get_by_role("region", name="工作人员模式")).to_have_count(0)
 
