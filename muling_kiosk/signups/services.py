@@ -319,10 +319,10 @@ def sign_up(session_id: int, name: str, phone: str, request_key: str | None, *,
     cancelled, closed or started session and AlreadySignedUp when the number holds a place
     or a queue place in it already. name and phone must have been checked (check_person).
     """
-    now = now or utcnow()
     session = lock_session(session_id)
     if session is None:
         raise LookupError(session_id)
+    now = now or utcnow()  # taken under the lock: arrival order is time order
     if request_key:
         earlier = find_signup(request_key)
         if earlier is not None:
