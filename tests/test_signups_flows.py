@@ -333,7 +333,8 @@ def test_a_volunteer_signs_someone_up_on_their_behalf(client, make_staff, sign_i
     session = make_class_session()
     assert "代报名：" in page(client.get(f"/classes/{session.id}/"))
     success = page(sign_up(client, session, name="张玉珍", phone="13912345678"))
-    assert "代报名成功" in success and "格格管家 赵桂芝 代报名" in success
+    assert "代报名成功" in success and re.search(r"<dt>代报名</dt><dd>格格管家 赵桂芝</dd>", success)
+    assert "data-return-home-seconds" not in success  # going home would end staff mode
     assert "139****5678" in success
     assert signups_of(session)[0].created_by_staff_id == volunteer.id
     home = page(client.get("/"))
@@ -535,3 +536,21 @@ def test_course_page_shows_the_attendance_rate(client, make_staff, sign_in, make
     course_page = page(client.get(f"/staff/classes/{course.id}"))
     assert "75%（已报名 4 人次，到了 3 人次）" in course_page
     assert "临时来的 1 人次" in course_page
+
+
+def test_forms_answer_in_their_three_shapes(client, make_staff, sign_in, make_class_session):
+    """Each form page: the page, its form fragment for htmx, the page again on history restore."""
+    session = make_class_session(starts_in=-timedelta(minutes=5))
+    sign_in(client, make_staff("facilitator"))
+    for url in ("/staff/classes/new", f"/staff/classes/{session.course_id}/edit",
+                f"/staff/classes/{session.course_id}/sessions/new",
+                f"/staff/classes/sessions/{session.id}/edit",
+                f"/classes/checkin/{session.id}/walk-in"):
+        plain = client.get(url)
+        fragment = client.get(url, headers={"HX-Request": "true"})
+        restore = client.get(url, headers={"HX-Request": "true",
+                                           "HX-History-Restore-Request": "true"})
+        assert plain.status_code == fragment.status_code == restore.status_code == 200, url
+        assert "<html" in page(plain) and "<html" in page(restore), url
+        assert page(fragment).lstrip().startswith("<form") and "<html" not in page(fragment)
+        assert all("HX-Request" in r.headers["Vary"] for r in (plain, fragment, restore))
