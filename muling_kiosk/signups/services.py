@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.services import record, snapshot
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import format_when
 from ..idempotency import find_by_request_key, new_request_key
 from ..privacy import NAME_MAX, clean_name, has_control_characters, is_mobile, normalise_phone
 from ..validation import Invalid
@@ -758,10 +760,6 @@ def checkin_sessions(community_id: int, now: datetime | None = None) -> list[Cla
 
 def roster_table(session: ClassSession) -> tuple[list[str], list[list]]:
     """The export: everyone with a place, then the queue; numbers whole (staff call them)."""
-    from flask_babel import gettext as _
-
-    from ..i18n import format_when
-
     header = [_("No."), _("Full name"), _("Mobile number"), _("Status"), _("Signed up"),
               _("Signed up by"), _("Checked in")]
     confirmed, waiting = roster(session)
