@@ -50,7 +50,8 @@ class KioskClient(FlaskClient):
 
     def post_form(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
         data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf_token())
+        if "csrf_token" not in data:  # fetched only when needed: the home page it comes
+            data["csrf_token"] = self.csrf_token()  # from forgets the person_ session keys
         headers = kwargs.pop("headers", {})
         if htmx:
             headers = {"HX-Request": "true", **headers}

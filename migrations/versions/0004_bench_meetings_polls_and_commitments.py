@@ -1,7 +1,7 @@
 """bench meetings: agenda, polls, ballots, hand counts, present counts and commitments
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-24 19:25:58.039579
 
 """
@@ -12,7 +12,7 @@ import muling_kiosk.database
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
