@@ -17,6 +17,8 @@ ENV_SETTINGS = {
     "MULING_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
     "MULING_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v == "1"),
     "MULING_PROXY_COUNT": ("PROXY_COUNT", int),
+    "MULING_SUGGESTION_RATE_LIMIT": ("SUGGESTION_RATE_LIMIT", str),
+    "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": ("SUGGESTION_ADDRESS_RATE_LIMIT", str),
 }
 
 
@@ -66,6 +68,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "muling"
+    # Suggestions one device may send (limits notation); the address limit defaults to the
+    # same. Phones on one Wi-Fi share an address: raise the address limit where they do.
+    SUGGESTION_RATE_LIMIT = "5 per 10 minutes"
+    SUGGESTION_ADDRESS_RATE_LIMIT = ""
 
 
 def load_config(app, test_config: dict | None) -> None:
