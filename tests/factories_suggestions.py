@@ -2,6 +2,8 @@
 
 import io
 import itertools
+import struct
+import zlib
 
 import pytest
 from PIL import Image
@@ -28,6 +30,33 @@ def jpeg_bytes(size=(800, 600), color=(200, 120, 40), exif=None) -> bytes:
     else:
         image.save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+def png_bytes(size=(640, 480), mode="RGBA") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, (10, 120, 60, 128) if mode == "RGBA" else 0).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def huge_png(width=20_000, height=20_000) -> bytes:
+    """A valid 20,000 × 20,000 black-and-white PNG (400 megapixels), about 60 KB: written row
+    by row, so making it never needs the memory that opening it would."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    compressor = zlib.compressobj(9)
+    row = bytes(1 + (width + 7) // 8)  # filter byte + one bit per pixel
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
+            + chunk(b"IEND", b""))
+
+
+def eleven_mb_jpeg() -> bytes:
+    """A real photo padded to 11 MB (a JPEG reader stops at its end marker)."""
+    photo = jpeg_bytes()
+    return photo + bytes(11 * 1024 * 1024 - len(photo))
 
 
 def gps_exif() -> Image.Exif:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from muling_kiosk.suggestions.models import Suggestion, SuggestionDraft
 
 from ..factories_suggestions import gps_exif, jpeg_bytes
-from .checks import check_screen, screenshot
+from .checks import check_screen
 
 PASSWORD = "right password"
 
