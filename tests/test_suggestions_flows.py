@@ -161,6 +161,24 @@ def test_a_second_tap_and_a_resend_make_one_suggestion(client, make_location):
     assert count(Suggestion) == 1 and count(SuggestionDraft) == 0
 
 
+def step_key(page: str) -> str:
+    return re.search(r'name="step_key" value="([^"]+)"', page).group(1)
+
+
+def test_the_first_step_sent_twice_adds_its_photos_once(client, make_location):
+    location = make_location()
+    page = client.get(f"/m/s/{location.token}").get_data(as_text=True)
+    for _ in range(2):  # a double tap without JavaScript, or a resend
+        response, _key = write(client, location, {"step_key": step_key(page)},
+                               files=[("a.jpg", jpeg_bytes())], key=form_key(page))
+        assert response.status_code == 303
+    assert len(db.session.scalar(select(SuggestionDraft)).photos) == 1
+    page = client.get(f"/m/s/{location.token}").get_data(as_text=True)  # 返回修改
+    write(client, location, {"step_key": step_key(page)}, files=[("b.jpg", jpeg_bytes())],
+          key=form_key(page))
+    assert len(db.session.scalar(select(SuggestionDraft)).photos) == 2
+
+
 @pytest.fixture
 def served(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -171,29 +189,43 @@ def served(app):
     thread.join(timeout=5)
 
 
-def test_two_confirms_racing_over_http_make_one_suggestion(served, make_location, committed):
-    location = make_location()
-    browser = requests.Session()
-    page = browser.get(f"{served}/m/s/{location.token}").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    key = form_key(page)
-    response = browser.post(f"{served}/m/s/{location.token}",
-                            data={"csrf_token": token, "request_key": key,
-                                  "category": "safety", "text": TEXT}, allow_redirects=False)
-    assert response.status_code == 303
-    barrier, answers = threading.Barrier(4), []
+def _at_once(count: int, action) -> list:
+    barrier, answers = threading.Barrier(count), []
 
-    def tap():
+    def run():
         barrier.wait()
-        answers.append(browser.post(f"{served}/m/s/{location.token}/confirm",
-                                    data={"csrf_token": token, "request_key": key},
-                                    allow_redirects=False).status_code)
+        try:
+            answers.append(action())
+        except Exception as error:  # shown in the assertion, not lost in the thread
+            answers.append(repr(error))
 
-    threads = [threading.Thread(target=tap) for _ in range(4)]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return answers
+
+
+def test_both_steps_racing_over_http_make_one_draft_and_one_suggestion(served, make_location,
+                                                                       committed):
+    form_url = f"{served}/m/s/{make_location().token}"
+    browser = requests.Session()
+    page = browser.get(form_url).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    fields = {"csrf_token": token, "request_key": form_key(page), "step_key": step_key(page),
+              "category": "safety", "text": TEXT}
+    answers = _at_once(4, lambda: browser.post(
+        form_url, data=fields, files={"photos": ("a.jpg", jpeg_bytes(), "image/jpeg")},
+        allow_redirects=False).status_code)
+    assert answers == [303] * 4
+    session = committed()
+    assert session.scalar(select(func.count(SuggestionDraft.id))) == 1
+    assert session.scalar(select(func.count(SuggestionPhoto.id))) == 1
+
+    answers = _at_once(4, lambda: browser.post(
+        f"{form_url}/confirm", data={"csrf_token": token, "request_key": fields["request_key"]},
+        allow_redirects=False).status_code)
     assert answers == [303] * 4
     session = committed()
     assert session.scalar(select(func.count(Suggestion.id))) == 1

@@ -78,6 +78,7 @@ def upgrade():
     op.create_table('suggestion_draft',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_key', sa.String(length=64), nullable=False),
+    sa.Column('step_key', sa.String(length=64), nullable=True),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('location_id', sa.Integer(), nullable=True),
     sa.Column('source', sa.String(length=10), nullable=False),

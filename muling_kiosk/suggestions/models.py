@@ -111,6 +111,9 @@ class SuggestionDraft(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The one-off key of the form shown last: the same step sent twice (a double tap, a
+    # resend) is applied once, so its photos are not added twice.
+    step_key: Mapped[str | None] = mapped_column(String(64))
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("suggestion_location.id"))
     source: Mapped[str] = mapped_column(String(10))

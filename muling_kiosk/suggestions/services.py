@@ -67,7 +67,7 @@ STATE_NAMES = {
     SUBMITTED: _l("Submitted"),
     DISCUSSING: _l("Under discussion"),
     DECIDED: _l("Decided"),
-    IN_PROGRESS: _l("Being done"),
+    IN_PROGRESS: _l("In progress"),
     RESOLVED: _l("Resolved"),
     RATED: _l("Rated"),
     DECLINED: _l("Not adopted"),
@@ -295,12 +295,17 @@ def draft_for(key: str | None, community_id: int) -> SuggestionDraft | None:
 
 def save_draft(*, key: str, community: Community, location: SuggestionLocation | None,
                source: str, written_by: Staff | None, values: dict, uploads=(),
-               remove_photo_ids=()) -> tuple[SuggestionDraft, Entry]:
+               remove_photo_ids=(), step_key: str | None = None
+               ) -> tuple[SuggestionDraft, Entry]:
     """Keep what was entered under the form's key, photos re-encoded, even when something is
     not right yet: the form is shown again with the photos already there. The entry's
-    errors say what to fix (a refused photo names the file and what to do)."""
+    errors say what to fix (a refused photo names the file and what to do). step_key is
+    the key of the form as it was shown: the same step arriving twice changes the photos
+    once."""
     _forget_old_drafts()
     draft = draft_for(key, community.id)
+    if draft is not None and step_key is not None and draft.step_key == step_key:
+        uploads, remove_photo_ids = (), ()  # a replay of a step already applied
     if draft is None:
         draft = SuggestionDraft(request_key=key, community_id=community.id,
                                 location_id=location.id if location else None, source=source,
@@ -309,6 +314,7 @@ def save_draft(*, key: str, community: Community, location: SuggestionLocation |
         db.session.flush()
     entry = check_entry(values.get("category"), values.get("text"),
                         values.get("contact_name"), values.get("contact_phone"))
+    draft.step_key = step_key
     draft.category = entry.category
     draft.text = entry.text[: TEXT_MAX * 4]
     draft.contact_name = entry.contact_name

@@ -230,11 +230,21 @@ def _save_entry(channel: Channel):
     if channel.source != "phone":
         uploads = []
     remove = [int(v) for v in form.getlist("remove_photo") if v.isdigit()][:10]
-    draft, entry = rules.save_draft(
-        key=key, community=channel.community, location=channel.location,
-        source=channel.source, written_by=channel.written_by, values=values, uploads=uploads,
-        remove_photo_ids=remove)
-    db.session.commit()
+    for attempt in (1, 2):
+        try:
+            draft, entry = rules.save_draft(
+                key=key, community=channel.community, location=channel.location,
+                source=channel.source, written_by=channel.written_by, values=values,
+                uploads=uploads, remove_photo_ids=remove,
+                step_key=parse_request_key(form.get("step_key")))
+            db.session.commit()
+            break
+        except IntegrityError:
+            # The same step racing in twice (PostgreSQL): the other one made the draft;
+            # this one finds it and, being the same step, adds nothing.
+            db.session.rollback()
+            if attempt == 2:
+                raise
     session[channel.draft_key] = key
     if entry.errors:
         shown = {"category": entry.category, "text": entry.text[:FIELD_LIMIT],
