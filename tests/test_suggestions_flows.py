@@ -470,6 +470,7 @@ def test_rating_shows_the_choice_back_then_counts_once(client, make_suggestion):
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and body.strip().startswith('<section id="rating"')
     assert "您选的是：基本满意" in body and "确认评价" in body and "返回修改" in body
+    assert '<div hx-swap-oob="innerHTML:#status">请确认您的评价</div>' in body
     assert db.session.get(Suggestion, suggestion.id).state == "resolved"
     page = client.post_form(url, {"step": "check", "rating": "fair"})
     assert "<html" in page.get_data(as_text=True)
@@ -694,6 +695,7 @@ def test_revealing_a_number_is_for_deciders_and_the_assignee_and_is_audited(
     sign_in(client, make_staff("facilitator"))
     shown = client.post_form(f"/staff/suggestions/{suggestion.id}/phone", htmx=True)
     assert shown.status_code == 200 and "138 1234 5678" in shown.get_data(as_text=True)
+    assert "已显示完整号码" in shown.get_data(as_text=True)  # announced in the status region
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "suggestions.reveal_phone")) == 1
 

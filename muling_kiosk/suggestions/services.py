@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
@@ -20,6 +21,7 @@ from ..audit.services import record
 from ..communities.models import Community
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import format_when
 from ..idempotency import find_by_request_key
 from ..privacy import (
     NAME_MAX,
@@ -675,10 +677,6 @@ def latest_reply(suggestion: Suggestion) -> str:
 def export_table(suggestions) -> tuple[list[str], list[list]]:
     """The inbox as a table for CSV and Excel. Phone numbers masked: a number to call back
     is revealed one at a time on screen, and that is audited."""
-    from flask_babel import gettext as _
-
-    from ..i18n import format_when
-
     header = [_("Code"), _("Submitted"), _("Category"), _("Place"), _("Source"), _("State"),
               _("Suggestion"), _("Name"), _("Phone"), _("Assigned to"), _("Rating"),
               _("Rating comment"), _("Latest reply")]

@@ -225,8 +225,8 @@ def _save_entry(channel: Channel):
         except ratelimit.RateLimited as limited:
             return _form_again(channel, 429, key=key, values=values, errors={},
                                notice=_rate_message(limited))
-    uploads = [(f.filename or "", f.stream) for f in request.files.getlist("photos")
-               if f and (f.filename or f.content_length)]
+    # A file input with nothing chosen sends a part without a file name: not an upload.
+    uploads = [(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename]
     if channel.source != "phone":
         uploads = []
     remove = [int(v) for v in form.getlist("remove_photo") if v.isdigit()][:10]
@@ -499,7 +499,7 @@ def rate(code: str):
         errors = _check_rating(values)
         confirm = not errors
     context = _status_context(suggestion, rating_values=values, rating_errors=errors,
-                              rate_confirm=confirm,
+                              rate_confirm=confirm, in_place=wants_fragment(),
                               rating_name=rules.RATINGS.get(values["rating"], ""))
     return page_or_fragment("suggestions/status.html", "suggestions/_rate.html",
                             422 if errors else 200, **context)
@@ -839,7 +839,8 @@ def reveal_phone(suggestion_id: int):
     db.session.commit()
     context = _detail_context(suggestion, revealed=number)
     if wants_fragment():
-        return fragment("suggestions/_phone.html", **context)
+        return fragment("suggestions/_phone.html", announce=_(
+            "The whole number is shown. This look is written in the audit log."), **context)
     return render_template("suggestions/detail.html", **context)
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from muling_kiosk.suggestions import services as rules
 from muling_kiosk.suggestions.models import Suggestion, SuggestionDraft
 
 from ..factories_suggestions import gps_exif, jpeg_bytes
@@ -154,6 +155,7 @@ def test_staff_move_a_suggestion_through_every_state_and_the_resident_rates_it(
     check_screen(desk, "suggest-detail-console", kind="console")
     desk.get_by_role("button", name="显示完整号码，用来回电话").click()
     expect(facts).to_contain_text("138 1234 5678")
+    expect(desk.get_by_role("status")).to_have_text("已显示完整号码。这次查看已记入操作记录。")
     desk.get_by_label("指派给").select_option(label="格格管家 赵桂芝")
     desk.get_by_role("button", name="指派", exact=True).click()
     expect(desk.get_by_role("status")).to_have_text("已指派给格格管家 赵桂芝。")
@@ -186,6 +188,7 @@ def test_staff_move_a_suggestion_through_every_state_and_the_resident_rates_it(
     rating.get_by_label("还想说点什么吗？（可以不填）").fill("线画好了，晚上还是偶尔有车。")
     rating.get_by_role("button", name="下一步：确认一下").click()
     expect(rating).to_contain_text("您选的是：基本满意")
+    expect(phone.get_by_role("status")).to_have_text("请确认您的评价")
     db = committed()
     assert db.get(Suggestion, suggestion.id).state == "resolved"  # nothing counts before 确认
     check_screen(phone, "suggest-phone-rate-confirm", kind="phone")
@@ -233,6 +236,16 @@ def test_staff_move_a_suggestion_through_every_state_and_the_resident_rates_it(
     expect(board).not_to_contain_text("5678")
     expect(board.locator("img")).to_have_count(0)
     check_screen(phone, "suggest-board-phone", kind="phone")
+
+    phone.get_by_role("link", name="用查询编号查看自己的建议").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("查看建议进度")
+    phone.get_by_label("查询编号").fill("ABCDE-FGHJK")
+    phone.get_by_role("button", name="查看进度").click()
+    expect(phone.locator("#f-code-error")).to_contain_text("没有找到这个编号的建议")
+    check_screen(phone, "suggest-phone-track", kind="phone")
+    phone.get_by_label("查询编号").fill(rules.group_code(duplicate.code).lower())
+    phone.get_by_role("button", name="查看进度").click()
+    expect(phone).to_have_url(re.compile(rf"/m/t/{duplicate.code}$"))
 
 
 def test_the_tablet_shows_the_qr_and_takes_a_suggestion_typed_there(
@@ -427,3 +440,21 @@ def test_the_phone_form_fits_320px_and_speaks_english(browser, live_server, make
     expect(page.locator("#f-text-count")).to_have_text("520 characters: 20 too many")
     check_screen(page, "suggest-phone-form-320-en", kind="phone")
     context.close()
+
+
+def test_a_switched_off_qr_point_tells_the_phone_so(console, phone, make_staff, make_location):
+    location = make_location(name="3号楼公告栏")
+    desk = console(make_staff("admin", password=PASSWORD))
+    desk.goto("/staff/suggestions/locations")
+    desk.get_by_role("link", name="3号楼公告栏", exact=True).click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("3号楼公告栏")
+    check_screen(desk, "suggest-location-edit-console", kind="console")
+    desk.get_by_label("在用：扫二维码能打开建议表").uncheck()
+    desk.get_by_role("button", name="保存").click()
+    expect(desk.get_by_role("status")).to_have_text("已保存。")
+    expect(desk.get_by_role("table")).to_contain_text("已停用")
+    phone.goto(f"/m/s/{location.token}")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("这个二维码已经停用了")
+    check_screen(phone, "suggest-phone-closed", kind="phone")
+    phone.get_by_role("link", name="看看百姓畅言栏").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("百姓畅言栏")
