@@ -19,6 +19,8 @@ ENV_SETTINGS = {
     "MULING_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v == "1"),
     "MULING_PROXY_COUNT": ("PROXY_COUNT", int),
     "MULING_QUERY_COUNT_HEADER": ("QUERY_COUNT_HEADER", lambda v: v == "1"),
+    "MULING_SUGGESTION_RATE_LIMIT": ("SUGGESTION_RATE_LIMIT", str),
+    "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": ("SUGGESTION_ADDRESS_RATE_LIMIT", str),
 }
 
 
@@ -72,6 +74,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "muling"
+    # Suggestions one device may send (limits notation); the address limit defaults to the
+    # same. Phones on one Wi-Fi share an address: raise the address limit where they do.
+    SUGGESTION_RATE_LIMIT = "5 per 10 minutes"
+    SUGGESTION_ADDRESS_RATE_LIMIT = ""
 
 
 def load_config(app, test_config: dict | None) -> None:

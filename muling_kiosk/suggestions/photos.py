@@ -1,0 +1,79 @@
+"""Photos from residents' phones: checked, turned upright, shrunk and re-encoded.
+
+What we keep is a new JPEG we drew ourselves (≤ 1600 px on the long side), so nothing of the
+uploaded file survives: no EXIF, no GPS position, no maker notes, no hidden payload.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_SIDE = 1600
+JPEG_QUALITY = 82
+FORMATS = ("JPEG", "PNG", "WEBP")
+
+
+
+class PhotoRejected(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Photo:
+    data: bytes
+    width: int
+    height: int
+
+
+def read_limited(stream, limit: int = MAX_BYTES) -> bytes | None:
+    """The stream's bytes, or None when there are more than limit."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def process(stream, name: str = "") -> Photo:
+    """A clean JPEG from an uploaded photo, or PhotoRejected with what to do instead."""
+    label = (name or "").strip()[:40] or "?"
+    data = read_limited(stream)
+    if data is None:
+        raise PhotoRejected(_("“%(name)s” is larger than 10 MB. Please choose a smaller "
+                              "photo, or take a screenshot of it and send that.", name=label))
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns about a decompression bomb before it refuses one: refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=FORMATS) as image:
+                if image.format == "JPEG":
+                    image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at a smaller scale
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                return _encode(upright)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRejected(_("“%(name)s” has too many pixels for us to open. Please take a "
+                              "screenshot of it and send that instead.", name=label)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise PhotoRejected(_("“%(name)s” is not a photo we can read. Please choose a JPEG, "
+                              "PNG or WebP photo, or take a new one with the camera.",
+                              name=label)) from None
+
+
+def _encode(image: Image.Image) -> Photo:
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        flat = image.convert("RGB")
+    flat.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    # A fresh image: no info (EXIF, ICC, XMP, comments) is carried over.
+    clean = Image.new("RGB", flat.size)
+    clean.paste(flat)
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return Photo(out.getvalue(), clean.width, clean.height)
