@@ -5,14 +5,24 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, request, url_for
+from werkzeug.routing import IntegerConverter
 
 from . import access, cli, errors, i18n, models, privacy, security  # noqa: F401 (models)
 from .config import load_config
 from .database import configure_sqlite, count_queries
 from .extensions import babel, compress, csrf, db, htmx, limiter, migrate
 from .idempotency import new_request_key
+from .validation import DB_INT_MAX
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """<int:…> in a URL: only what fits a database integer; anything larger is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class KioskFlask(Flask):
@@ -58,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             count_queries(db.engine)
             app.after_request(_query_count_header)
 
+    app.url_map.converters["int"] = DatabaseIntConverter
     _register_blueprints(app)
     app.before_request(access.enforce_access)
     app.after_request(security.add_security_headers)

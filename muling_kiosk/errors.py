@@ -7,7 +7,7 @@ area, so whatever the person entered stays on the screen.
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -76,10 +76,20 @@ def _database_error(error: OperationalError):
     return render_error(500)
 
 
+def _data_error(_error: DataError):
+    """A value the database refuses (out of range, a NUL byte): bad input, not a crash.
+    Services check what people send; this is the net under them."""
+    db.session.rollback()
+    current_app.logger.warning("database refused a value: %s", _error.orig)
+    return render_error(400)
+
+
 def _server_error(error):
     original = getattr(error, "original_exception", None)
     if isinstance(original, OperationalError):
         return _database_error(original)
+    if isinstance(original, DataError):
+        return _data_error(original)
     db.session.rollback()
     return render_error(500)
 
@@ -87,5 +97,6 @@ def _server_error(error):
 def register_error_handlers(app) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(OperationalError, _database_error)
+    app.register_error_handler(DataError, _data_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)

@@ -5,3 +5,35 @@ class Invalid(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__(errors)
         self.errors = errors
+
+
+# Ids and counts from a URL or a form must fit the database's integer (PostgreSQL refuses a
+# larger one with an error, not a "not found").
+DB_INT_MAX = 2**31 - 1
+
+
+def parse_id(raw) -> int:
+    """A record id typed or sent by a browser: 1 … DB_INT_MAX, ASCII digits only.
+    Raises ValueError otherwise, so it works as `request.args.get("x", type=parse_id)`."""
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        raise ValueError(f"not an id: {text[:20]!r}")
+    value = int(text)
+    if not 1 <= value <= DB_INT_MAX:
+        raise ValueError(f"id out of range: {value}")
+    return value
+
+
+def parse_page(raw) -> int:
+    """A page number for a pager: 1 … 100000."""
+    value = parse_id(raw)
+    if value > 100_000:
+        raise ValueError("page out of range")
+    return value
+
+
+def id_or_none(raw) -> int | None:
+    try:
+        return parse_id(raw)
+    except ValueError:
+        return None

@@ -423,3 +423,37 @@ def test_render_macro_field_marks_errors_for_screen_readers(app):
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="f-phone-error"' in html
     assert "&lt;b&gt;" in html  # escaped
+
+
+# ---------- ids beyond the database's integer ----------
+
+
+def test_an_id_too_large_for_the_database_is_a_404_not_a_crash(client, make_staff, sign_in):
+    sign_in(client, make_staff("admin"))
+    for path in ("/staff/people/2147483648", "/staff/people/99999999999999999999"):
+        assert client.get(path).status_code == 404
+    page = client.get("/staff/audit/?page=99999999999999999999&staff_id=2147483648")
+    assert page.status_code == 200
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_500(app, client):
+    from sqlalchemy.exc import DataError
+
+    bp = Blueprint("refused", __name__)
+
+    @bp.get("/probe/refused")
+    @public
+    def refused():
+        raise DataError("INSERT …", {}, Exception("integer out of range"))
+
+    app.register_blueprint(bp)
+    response = client.get("/probe/refused")
+    assert response.status_code == 400 and "请求内容有误" in response.get_data(as_text=True)
+
+
+def test_ids_from_a_browser_are_checked():
+    from muling_kiosk.validation import id_or_none, parse_id
+
+    assert parse_id("42") == 42 and parse_id(" 7 ") == 7
+    for bad in ("0", "-1", "2147483648", "²", "٣", "1e3", "", None, "x"):
+        assert id_or_none(bad) is None

@@ -33,7 +33,7 @@ from ..privacy import normalise_phone
 from ..responses import go_to, page_or_fragment
 from ..staff.auth import current_staff, require_community
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER
-from ..validation import Invalid
+from ..validation import Invalid, parse_id
 from . import services
 from .models import CATEGORIES, CONFIRMED, ClassSession, Course, Signup
 
@@ -398,7 +398,7 @@ def staff_courses():
 
 def _community_choice() -> int:
     staff = current_staff()
-    choice = request.values.get("community_id", type=int)
+    choice = request.values.get("community_id", type=parse_id)
     return choice if choice in staff.community_ids() else staff.community_ids()[0]
 
 

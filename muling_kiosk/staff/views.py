@@ -10,7 +10,7 @@ from ..audit.services import client_address
 from ..communities.services import kiosk_community
 from ..extensions import db
 from ..responses import go_to, safe_next
-from ..validation import Invalid
+from ..validation import Invalid, parse_id
 from . import services
 from .auth import SESSION_KEY, current_staff
 from .models import ADMIN, FACILITATOR, ROLES, VOLUNTEER, Staff
@@ -135,7 +135,7 @@ def _community_choice(viewer: Staff) -> int | None:
     if raw == "" and viewer.is_subdistrict_admin:
         return None
     try:
-        community_id = int(raw)
+        community_id = parse_id(raw)
     except ValueError:
         return viewer.community_id
     return community_id if community_id in viewer.community_ids() else viewer.community_id
@@ -279,7 +279,7 @@ def unlock_choose():
     """Two people chose the same PIN: the one unlocking taps their name."""
     choices = session.pop(PIN_CHOICES, [])
     try:
-        chosen = int(request.form.get("staff_id", ""))
+        chosen = parse_id(request.form.get("staff_id", ""))
     except ValueError:
         chosen = None
     if chosen not in choices:

@@ -275,7 +275,9 @@ def check_entry(category, text, contact_name="", contact_phone="") -> Entry:
     if len(name) > NAME_MAX or has_control_characters(name):
         entry.errors["contact_name"] = _l("Use at most %(max)s ordinary characters.",
                                           max=NAME_MAX)
-    entry.contact_name = name[:NAME_MAX]
+    # Kept for the form shown again, without the characters the database cannot hold.
+    entry.contact_name = "".join(ch for ch in name if unicodedata.category(ch)
+                                 not in ("Cc", "Cf", "Cs"))[:NAME_MAX]
     raw_phone = str(contact_phone or "").strip()
     phone = normalise_phone(raw_phone)
     if raw_phone and not is_mobile(phone):

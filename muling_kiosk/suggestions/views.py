@@ -45,7 +45,7 @@ from ..responses import fragment, go_to, page_or_fragment, wants_fragment
 from ..staff.auth import current_staff, require_community
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
 from ..staff.services import communities_for
-from ..validation import Invalid
+from ..validation import Invalid, id_or_none, parse_id, parse_page
 from . import ratelimit
 from . import services as rules
 from .models import Suggestion, SuggestionLocation, SuggestionPhoto
@@ -229,7 +229,9 @@ def _save_entry(channel: Channel):
     uploads = [(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename]
     if channel.source != "phone":
         uploads = []
-    remove = [int(v) for v in form.getlist("remove_photo") if v.isdigit()][:10]
+    # Ids of photos to drop: plain digits that fit a database integer, nothing else.
+    remove = [int(v) for v in form.getlist("remove_photo")
+              if v.isascii() and v.isdigit() and len(v) < 10][:10]
     for attempt in (1, 2):
         try:
             draft, entry = rules.save_draft(
@@ -523,7 +525,7 @@ def _board(template: str, community: Community, endpoint: str):
     if category not in rules.CATEGORIES:
         category = ""
     page = db.paginate(rules.board_query(community.id, category),
-                       page=request.args.get("page", 1, type=int), per_page=BOARD_PAGE,
+                       page=request.args.get("page", 1, type=parse_page), per_page=BOARD_PAGE,
                        error_out=False)
     return render_template(template, community=community, page=page, category=category,
                            endpoint=endpoint, replies=rules.board_replies,
@@ -553,7 +555,7 @@ def _location(location_id: int) -> SuggestionLocation:
 
 def _chosen_community(viewer: Staff) -> Community | None:
     try:
-        community_id = int(request.form.get("community_id", ""))
+        community_id = parse_id(request.form.get("community_id", ""))
     except ValueError:
         community_id = viewer.community_id
     if community_id is None or not viewer.can_access(community_id):
@@ -655,7 +657,7 @@ def _inbox_filters(viewer: Staff) -> rules.InboxFilters:
         state=args.get("state", "") if args.get("state", "") in (
             *rules.STATE_NAMES, "open") else "",
         category=args.get("category", "") if args.get("category") in rules.CATEGORIES else "",
-        location_id=args.get("location", type=int),
+        location_id=args.get("location", type=parse_id),
         day_from=_day("from"), day_to=_day("to"),
         q=args.get("q", "").strip()[:100],
         assignee_id=viewer.id if assignee == "me" else None)
@@ -671,7 +673,7 @@ def inbox():
     viewer = current_staff()
     filters = _inbox_filters(viewer)
     results = db.paginate(rules.inbox_query(viewer, filters, _tz()),
-                          page=request.args.get("page", 1, type=int), per_page=INBOX_PAGE,
+                          page=request.args.get("page", 1, type=parse_page), per_page=INBOX_PAGE,
                           error_out=False)
     return page_or_fragment(
         "suggestions/inbox.html", "suggestions/_inbox_results.html", results=results,
@@ -779,7 +781,8 @@ def change_state(suggestion_id: int):
 def assign(suggestion_id: int):
     suggestion = _suggestion(suggestion_id, lock=True)
     raw = request.form.get("assignee_id", "")
-    assignee = db.session.get(Staff, int(raw)) if raw.isdigit() else None
+    assignee_id = id_or_none(raw)
+    assignee = db.session.get(Staff, assignee_id) if assignee_id else None
     try:
         if raw and assignee is None:
             raise Invalid({"assignee": _("Please choose someone of this community.")})
@@ -798,7 +801,8 @@ def assign(suggestion_id: int):
 def merge(suggestion_id: int):
     suggestion = _suggestion(suggestion_id, lock=True)
     raw = request.form.get("target_id", "")
-    target = rules.locked(int(raw)) if raw.isdigit() else None
+    target_id = id_or_none(raw)
+    target = rules.locked(target_id) if target_id else None
     values = {"target_id": raw, "merge_reply": request.form.get("merge_reply", "")[:FIELD_LIMIT]}
     try:
         rules.merge(suggestion, target, staff=current_staff(), reply=values["merge_reply"])

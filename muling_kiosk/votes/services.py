@@ -891,7 +891,7 @@ def open_commitments(community_ids: list[int]):
 
 MINUTES_HEADER = (
     _l("Item"), _l("Question"), _l("Rule"), _l("Quorum"), _l("Option"), _l("Show of hands"),
-    _l("Pass the tablet"), _l("Phone"), _l("Total"), _l("Result"), _l("Who promised"),
+    _l("Pass the tablet"), _l("Phone scan"), _l("Total"), _l("Result"), _l("Who promised"),
     _l("Promise"), _l("Due"), _l("Done"))
 
 

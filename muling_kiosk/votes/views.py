@@ -21,7 +21,7 @@ from ..responses import fragment, go_to, page_or_fragment, wants_fragment
 from ..staff.auth import SESSION_KEY, current_staff, require_community
 from ..staff.models import ADMIN, FACILITATOR
 from ..staff.services import end_session
-from ..validation import Invalid
+from ..validation import Invalid, parse_id
 from . import services
 from .models import CHANNELS, CLOSED, HAND, PASS, PHONE, AgendaItem, Commitment, Meeting, Poll
 
@@ -615,7 +615,7 @@ def new_meeting():
 def _community_choice() -> int:
     staff = current_staff()
     try:
-        chosen = int(request.form.get("community_id", ""))
+        chosen = parse_id(request.form.get("community_id", ""))
     except ValueError:
         chosen = None
     ids = staff.community_ids()
