@@ -10,5 +10,12 @@ export FLASK_APP=app
 host="${MULING_HOST:-127.0.0.1}"
 port="${MULING_PORT:-5000}"
 echo "» 睦邻驿站 kiosk on http://${host}:${port}"
-exec .venv/bin/gunicorn --workers "${MULING_WORKERS:-2}" --threads "${MULING_THREADS:-8}" \
-  --worker-class gthread --bind "${host}:${port}" --access-logfile - app:app
+# SQLite: one process (its writers queue on one lock); PostgreSQL: several. Many threads:
+# each TV display holds one while it waits for the next change (long polling).
+case "${DATABASE_URL:-sqlite}" in
+  postgresql*) workers="${MULING_WORKERS:-4}" ;;
+  *) workers="${MULING_WORKERS:-1}" ;;
+esac
+exec .venv/bin/gunicorn --workers "$workers" --threads "${MULING_THREADS:-256}" \
+  --worker-class gthread --graceful-timeout 10 --bind "${host}:${port}" \
+  --access-logfile - app:app
