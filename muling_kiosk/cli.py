@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_staff)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(seed_scale)
 
 
 @click.command("seed-demo")
@@ -97,3 +98,22 @@ def restore_command(path, yes):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"restored from {path}")
+
+
+@click.command("seed-scale")
+@click.option("--factor", type=click.IntRange(1, 100), default=1, show_default=True,
+              help="1 ≈ 5 communities × 2 years; N multiplies the communities")
+def seed_scale(factor):
+    """Add realistic data at scale for the benchmarks (after the demo data)."""
+    import time
+
+    from .demo import seed_demo as demo
+    from .scale import seed_scale as scale
+
+    started = time.monotonic()
+    demo()
+    db.session.commit()
+    added = scale(factor, echo=click.echo)
+    for table, count in sorted(added.items()):
+        click.echo(f"{table:<18} {count:>10,}")
+    click.echo(f"seeded factor {factor} in {time.monotonic() - started:.0f} s")
