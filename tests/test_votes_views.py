@@ -194,7 +194,7 @@ def test_the_tv_answers_204_with_one_query_when_nothing_changed(client, app, mak
     poll = make_poll()
     meeting = poll.item.meeting
     page = text(client.get(f"/vote/tv/{meeting.display_token}"))
-    version = re.search(r"state\?v=(\d+)", page).group(1)
+    version = re.search(r'data-version="(\d+)"', page).group(1)
     state_url = f"/vote/tv/{meeting.display_token}/state"
     statements = []
 

@@ -2,10 +2,22 @@
 facilitator's screens on the tablet (/vote/run/…) and the staff console (/staff/votes/…)."""
 
 import secrets
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -22,7 +34,7 @@ from ..staff.auth import SESSION_KEY, current_staff, require_community
 from ..staff.models import ADMIN, FACILITATOR
 from ..staff.services import end_session
 from ..validation import Invalid, parse_id
-from . import services
+from . import live, services
 from .models import CHANNELS, CLOSED, HAND, PASS, PHONE, AgendaItem, Commitment, Meeting, Poll
 
 bp = Blueprint("votes", __name__)
@@ -293,15 +305,55 @@ def tv(tv_token: str):
 @bp.get("/vote/tv/<tv_token>/state")
 @public
 def tv_state(tv_token: str):
-    """Asked every second with the version on screen: 204 (one indexed query) when nothing
-    changed, else the new display."""
+    """For a display that asks (every second, with the version it shows): 204 when nothing
+    changed (one indexed query), else the new display."""
     version = services.display_version(tv_token)
     if version is None:
         abort(404)
     if request.args.get("v") == str(version):
         return "", 204
-    meeting = services.meeting_by_display_token(tv_token)
-    return render_template("votes/_tv.html", **_tv_context(meeting))
+    return render_template("votes/_tv.html",
+                           **_tv_context(services.meeting_by_display_token(tv_token)))
+
+
+@bp.get("/vote/tv/<tv_token>/events")
+@public
+def tv_events(tv_token: str):
+    """Server-sent events for the TV page: the display now, then the new display at each
+    change of the meeting, for a few minutes (then the browser reconnects by itself).
+    A change costs one render per process, however many displays follow it (live.py)."""
+    version = services.display_version(tv_token)
+    if version is None:
+        abort(404)
+    app = current_app._get_current_object()
+    watcher, renders = live.watcher_for(app), live.render_cache_for(app)
+    locale = str(get_locale())
+
+    def body(at_version: int) -> str:
+        def render():
+            meeting = services.meeting_by_display_token(tv_token)
+            return render_template("votes/_tv_body.html", **_tv_context(meeting))
+
+        html = renders.get_or_render((tv_token, at_version, locale), render)
+        db.session.remove()  # hold no database connection between events
+        return html
+
+    @stream_with_context
+    def events():
+        shown = version
+        yield "retry: 2000\n" + live.sse_event("display", body(shown))
+        ends = time.monotonic() + live.STREAM_SECONDS
+        while time.monotonic() < ends:
+            latest = watcher.wait(tv_token, shown, timeout=live.KEEPALIVE_SECONDS)
+            if latest == shown:
+                yield ": still here\n\n"  # keeps proxies from closing a quiet stream
+                continue
+            shown = latest
+            yield live.sse_event("display", body(shown))
+
+    db.session.remove()
+    return Response(events(), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def _tv_context(meeting: Meeting) -> dict:

@@ -1,0 +1,152 @@
+"""How the TV display follows the meeting: server-sent events, fed by a version watcher.
+
+Each TV keeps one event stream open (views.tv_events). Each server process has one watcher
+thread: while streams wait, it reads the versions of the meetings they show from the
+database ten times a second — one small query for all of them — and wakes the streams of a
+meeting whose version moved. The database stays the only truth: a tap served by another
+process is seen the same way. The rendered display of a (meeting, version, language) is
+kept briefly, so two hundred displays woken by one change cost one render.
+
+(Measured in bench/README.md against the first mechanism, a display asking every second,
+and against long polling, which woke every display with a whole request each time.)
+"""
+
+import threading
+import time
+from collections import OrderedDict
+
+from sqlalchemy import select
+
+from .models import Meeting
+
+POLL_INTERVAL = 0.1  # seconds between the watcher's reads while someone waits
+KEEPALIVE_SECONDS = 20  # a quiet stream sends a comment this often
+STREAM_SECONDS = 300  # then the stream ends and the browser opens a new one
+IDLE_EXIT_SECONDS = 30  # the watcher thread ends when nobody has waited for this long
+
+
+class VersionWatcher:
+    def __init__(self, engine):
+        self.engine = engine
+        self.changed = threading.Condition()
+        self.versions: dict[str, int] = {}
+        self.waiting: dict[str, int] = {}  # display token → number of requests waiting
+        self.thread: threading.Thread | None = None
+
+    def wait(self, token: str, known: int, timeout: float = KEEPALIVE_SECONDS) -> int:
+        """The meeting's version once it is no longer `known`, or `known` after `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            self.waiting[token] = self.waiting.get(token, 0) + 1
+            # Versions only grow: a caller that knows a newer one than we do teaches us;
+            # one that knows an older one is answered at once.
+            self.versions[token] = max(self.versions.get(token, known), known)
+            self._start()
+            try:
+                while self.versions.get(token, known) == known:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return known
+                    self.changed.wait(remaining)
+                return self.versions[token]
+            finally:
+                self.waiting[token] -= 1
+                if not self.waiting[token]:
+                    del self.waiting[token]
+
+    def _start(self) -> None:
+        if self.thread is None or not self.thread.is_alive():
+            self.thread = threading.Thread(target=self._run, name="tv-version-watcher",
+                                           daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        idle_since = time.monotonic()
+        while True:
+            with self.changed:
+                tokens = list(self.waiting)
+                if not tokens and time.monotonic() - idle_since > IDLE_EXIT_SECONDS:
+                    self.thread = None  # the next wait starts a new one
+                    return
+            if not tokens:
+                time.sleep(POLL_INTERVAL)
+                continue
+            idle_since = time.monotonic()
+            try:
+                with self.engine.connect() as connection:
+                    rows = connection.execute(
+                        select(Meeting.display_token, Meeting.version)
+                        .where(Meeting.display_token.in_(tokens))).all()
+            except Exception:  # a busy database: try again next round
+                rows = []
+            with self.changed:
+                moved = False
+                for token, version in rows:
+                    if self.versions.get(token) != version:
+                        self.versions[token] = version
+                        moved = True
+                if moved:
+                    self.changed.notify_all()
+            time.sleep(POLL_INTERVAL)
+
+
+class RenderCache:
+    """The last few rendered displays, by (token, version, language). Single-flight: when
+    two hundred streams wake for the same change, one renders and the others wait for it."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.rendering: dict = {}  # key → Event set when its render is stored
+        self.lock = threading.Lock()
+
+    def get_or_render(self, key, render):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+            done = self.rendering.get(key)
+            mine = done is None
+            if mine:
+                done = self.rendering[key] = threading.Event()
+        if not mine:
+            done.wait(timeout=10)
+            with self.lock:
+                if key in self.items:
+                    return self.items[key]
+            return render()  # the first render failed: do it here
+        try:
+            html = render()
+            with self.lock:
+                self.items[key] = html
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+            return html
+        finally:
+            with self.lock:
+                self.rendering.pop(key, None)
+            done.set()
+
+
+def watcher_for(app) -> VersionWatcher:
+    """The process's watcher for this app (created on first use)."""
+    from ..extensions import db
+
+    state = app.extensions.setdefault("muling_tv", {})
+    if "watcher" not in state:
+        with app.extensions.setdefault("muling_tv_lock", threading.Lock()):
+            if "watcher" not in state:
+                state["watcher"] = VersionWatcher(db.engine)
+                state["renders"] = RenderCache()
+    return state["watcher"]
+
+
+def render_cache_for(app) -> RenderCache:
+    watcher_for(app)
+    return app.extensions["muling_tv"]["renders"]
+
+
+def sse_event(name: str, html: str) -> str:
+    """One server-sent event; every line of the HTML becomes a data line."""
+    lines = "".join(f"data: {line}\n" for line in html.splitlines() or [""])
+    return f"event: {name}\n{lines}\n"
