@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from muling_kiosk import create_app
 from muling_kiosk.extensions import db
@@ -175,6 +177,18 @@ def app(make_app):
     app = make_app()
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served over real HTTP on a free port, in threads (browser tests,
+    concurrency tests)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture

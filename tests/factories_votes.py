@@ -1,11 +1,9 @@
 """Factory fixtures of the votes feature, and its samples for the route × role walk."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
 from muling_kiosk.database import utcnow
 from muling_kiosk.extensions import db
@@ -59,17 +57,6 @@ def make_commitment(app, make_meeting):
         return commitment
 
     return make
-
-
-@pytest.fixture
-def votes_server(app):
-    """The test's app over real HTTP on a free port, in threads (for concurrency tests)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def csrf_of(html: str) -> str:

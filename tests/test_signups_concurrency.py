@@ -12,7 +12,6 @@ from sqlalchemy import select
 from muling_kiosk.audit.models import AuditEvent
 from muling_kiosk.signups.models import CONFIRMED, WAITING, WITHDRAWN, Signup
 
-from .browser.conftest import live_server  # noqa: F401 (the fixture, reused)
 from .factories_signups import phone_number
 
 pytestmark = pytest.mark.slow
@@ -62,7 +61,7 @@ def run_together(jobs):
         return list(pool.map(run, jobs))
 
 
-def test_twenty_sign_ups_at_once_for_five_places(live_server, make_class_session,  # noqa: F811
+def test_twenty_sign_ups_at_once_for_five_places(live_server, make_class_session,
                                                  committed):
     session = make_class_session(capacity=5)
     sid = session.id
@@ -106,7 +105,7 @@ def test_twenty_sign_ups_at_once_for_five_places(live_server, make_class_session
 
 
 def test_the_same_confirmation_sent_twice_at_once_makes_one_sign_up(
-        live_server, make_class_session, committed):  # noqa: F811
+        live_server, make_class_session, committed):
     session = make_class_session(capacity=5)
     sid = session.id
     first = Tablet(live_server)
@@ -130,7 +129,7 @@ def test_the_same_confirmation_sent_twice_at_once_makes_one_sign_up(
 
 @pytest.mark.parametrize("round_", range(3))
 def test_two_cancellations_racing_each_move_exactly_one_person_up(
-        live_server, make_class_session, make_signup, committed, round_):  # noqa: F811
+        live_server, make_class_session, make_signup, committed, round_):
     session = make_class_session(capacity=2)
     leaving = [make_signup(session=session, phone=phone_number(100 + i)) for i in range(2)]
     waiting = [make_signup(session=session, status=WAITING, phone=phone_number(200 + i))

@@ -85,11 +85,11 @@ def count(session, model):
 
 
 def test_fifty_phone_ballots_and_fifty_taps_at_once_are_counted_exactly(
-        votes_server, make_poll, make_staff, committed):
+        live_server, make_poll, make_staff, committed):
     poll = make_poll()
     yes, no = option_id(poll, "赞成"), option_id(poll, "反对")
-    phones = [Phone(votes_server, poll) for _ in range(50)]
-    facilitator = Facilitator(votes_server, make_staff("facilitator"), poll)
+    phones = [Phone(live_server, poll) for _ in range(50)]
+    facilitator = Facilitator(live_server, make_staff("facilitator"), poll)
     jobs = [lambda p=p, i=i: p.vote(yes if i % 3 else no) for i, p in enumerate(phones)]
     jobs += [lambda i=i: facilitator.tap(yes if i % 2 else no) for i in range(50)]
     results = run_together(jobs)
@@ -107,11 +107,11 @@ def test_fifty_phone_ballots_and_fifty_taps_at_once_are_counted_exactly(
 
 
 def test_ballots_racing_the_close_are_counted_before_it_or_refused_after_it(
-        votes_server, make_poll, make_staff, committed):
+        live_server, make_poll, make_staff, committed):
     poll = make_poll()
     yes = option_id(poll, "赞成")
-    phones = [Phone(votes_server, poll) for _ in range(40)]
-    facilitator = Facilitator(votes_server, make_staff("facilitator"), poll)
+    phones = [Phone(live_server, poll) for _ in range(40)]
+    facilitator = Facilitator(live_server, make_staff("facilitator"), poll)
     jobs = [lambda p=p: p.vote(yes) for p in phones[:20]]
     jobs.append(facilitator.close)
     jobs += [lambda p=p: p.vote(yes) for p in phones[20:]]
@@ -137,11 +137,11 @@ def test_ballots_racing_the_close_are_counted_before_it_or_refused_after_it(
 
 
 def test_a_double_tap_counts_once_and_a_phone_resubmitting_gets_its_ballot(
-        votes_server, make_poll, make_staff, committed):
+        live_server, make_poll, make_staff, committed):
     poll = make_poll()
     yes, no = option_id(poll, "赞成"), option_id(poll, "反对")
-    facilitator = Facilitator(votes_server, make_staff("facilitator"), poll)
-    shaky = Phone(votes_server, poll)
+    facilitator = Facilitator(live_server, make_staff("facilitator"), poll)
+    shaky = Phone(live_server, poll)
     tap_key, ballot_key = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     results = run_together(
         [lambda: facilitator.tap(yes, tap_key)] * 4
