@@ -4,10 +4,12 @@ item's poll closes its result goes into the suggestion's history by itself (民�
 
 import subprocess
 import sys
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from blinker import ANY
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select
@@ -25,7 +27,7 @@ from muling_kiosk.votes.models import AgendaItem, Poll
 from muling_kiosk.votes.signals import poll_closed
 
 from .conftest import ROOT
-from .factories_votes import option_id
+from .factories_votes import csrf_of, option_id
 
 TZ = ZoneInfo("Asia/Shanghai")
 TEXT = "5号楼和6号楼之间的消防通道天天停着车，晚上更多。电话13812345678。"
@@ -319,6 +321,7 @@ def test_the_receiver_is_connected_once_and_one_close_makes_one_entry(
 
 @pytest.mark.parametrize("first", ["muling_kiosk.votes.services",
                                    "muling_kiosk.suggestions.views", "muling_kiosk"])
+@pytest.mark.slow
 def test_the_receiver_is_connected_once_whichever_module_is_imported_first(first):
     script = (
         f"import importlib; importlib.import_module({first!r})\n"
@@ -553,7 +556,7 @@ def test_meeting_screens_show_where_an_item_came_from_and_only_staff_see_the_cod
     assert "来自居民建议：" in console and link in console and f"建议 {code}" in console
     tablet = client.get(f"/vote/run/{meeting.id}").get_data(as_text=True)
     assert f"来自居民建议： <strong class=\"tracking-code-inline\">{code}</strong>" in tablet
-    assert link in tablet and f"查看建议 {code}" in tablet
+    assert link in tablet and f'查看这条建议<span class="visually-hidden"> {code}</span>' in tablet
     live = client.get(f"/vote/run/polls/{poll.id}").get_data(as_text=True)
     assert code in live
     for page in (console, tablet, live):
@@ -625,3 +628,77 @@ def test_the_demo_brings_suggestions_to_real_meetings_and_leaves_one_for_the_kio
     ready = [s for s in db.session.scalars(select(Suggestion).where(
         Suggestion.community_id == shengli.id)) if meetings.refusal(s) is None]
     assert ready and upcoming[0] in meetings.upcoming_meetings(ready[0])
+
+
+# ---------- at the same moment, over real HTTP ----------
+
+
+def console_session(base, staff, path):
+    """A requests session signed in to the console, with the CSRF token of path."""
+    http = requests.Session()
+    login = http.get(f"{base}/staff/login", timeout=30)
+    signed_in = http.post(f"{base}/staff/login", data={
+        "csrf_token": csrf_of(login.text), "username": staff.username,
+        "password": "right password"}, allow_redirects=False, timeout=30)
+    assert signed_in.status_code == 303
+    return http, csrf_of(http.get(f"{base}{path}", timeout=30).text)
+
+
+@pytest.mark.slow
+def test_two_confirmations_at_once_make_one_agenda_item(
+        votes_server, facilitator, make_staff, tomorrow, make_meeting, make_suggestion):
+    """The same confirmation sent twice at once (a double click on two tabs) and, at the same
+    moment, a colleague bringing it to another meeting: one item, on one agenda."""
+    meeting = tomorrow()
+    other = make_meeting(title="垃圾分类议事会", starts_at=utcnow() + timedelta(days=5),
+                         items=())
+    admin = make_staff("admin", password="right password")
+    suggestion = make_suggestion()
+    path = f"/staff/suggestions/{suggestion.id}/meeting"
+    sessions = [console_session(votes_server, staff, path)
+                for staff in (facilitator, facilitator, admin)]
+    targets = [meeting.id, meeting.id, other.id]
+    meeting_id = meeting.id
+    barrier = threading.Barrier(len(sessions))
+    answers = [None] * len(sessions)
+
+    def confirm(index):
+        http, token = sessions[index]
+        barrier.wait()
+        answers[index] = http.post(f"{votes_server}{path}", data={
+            "csrf_token": token, "step": "confirm", "meeting_id": targets[index],
+            "title": "消防通道停车"}, allow_redirects=False, timeout=60)
+
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    db.session.rollback()
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.title == "消防通道停车")).all()
+    assert len(items) == 1
+    suggestion = db.session.get(Suggestion, suggestion.id)
+    assert suggestion.agenda_item_id == items[0].id
+    statuses = sorted(a.status_code for a in answers)
+    if items[0].meeting_id == meeting_id:  # the facilitator's two tabs won: both are told so
+        assert statuses == [303, 303, 422]
+        assert "议程上了" in answers[2].text
+    else:
+        assert statuses == [303, 422, 422]
+    assert [e.to_state for e in suggestion.events].count(rules.DISCUSSING) == 1
+
+
+def test_wrong_types_on_the_bring_form_are_messages(client, sign_in, facilitator, tomorrow,
+                                                    make_suggestion):
+    tomorrow()
+    suggestion = make_suggestion()
+    signed_in(client, sign_in, facilitator)
+    url = f"/staff/suggestions/{suggestion.id}/meeting"
+    for data in ({}, {"step": "confirm"}, {"step": ["check", "confirm"], "meeting_id": ["1", "2"]},
+                 {"step": "check", "meeting_id": "1", "title": "x" * 5000,
+                  "description": "\x00<script>" * 2000},
+                 {"step": "confirm", "meeting_id": "-1", "title": "\u202e反转"}):
+        response = client.post_form(url, data)
+        assert response.status_code < 500, (data, response.status_code)
+        assert "<script>" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(AgendaItem.id))) == 1

@@ -820,8 +820,7 @@ def bring_to_meeting(suggestion_id: int):
     step = form.get("step", "") if request.method == "POST" else ""
     suggestion = _suggestion(suggestion_id, lock=step == "confirm")
     if request.method == "GET":
-        values = {"meeting_id": request.args.get("meeting", "")[:12],
-                  "title": meetings.offered_title(suggestion),
+        values = {"meeting_id": "", "title": meetings.offered_title(suggestion),
                   "description": meetings.offered_description(suggestion)}
         return _bring_page(suggestion, values, {})
     values = {"meeting_id": form.get("meeting_id", "")[:12],
