@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -93,8 +94,30 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
+        with _sqlite_foreign_keys_off(connection), context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """SQLite's batch mode rebuilds a table by copy, drop and rename, and SQLite refuses to
+    drop a table other rows refer to while foreign keys are enforced. SQLite's own procedure
+    (https://www.sqlite.org/lang_altertable.html, "other kinds of table schema changes"):
+    enforcement off outside any transaction, migrate, then check every reference."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: a statement through SQLAlchemy would begin a transaction,
+    # inside which SQLite ignores this pragma.
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left broken references: {broken[:10]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

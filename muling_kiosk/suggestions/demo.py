@@ -1,17 +1,25 @@
 """Demo data of the suggestions feature (idempotent): a few months at 永和社区's 百姓畅言亭 in
-every state, some rated, one decided at a bench meeting; and a QR point at 胜利社区 (the
-kiosk's community) with a few suggestions. Each suggestion carries a fixed request key, so
-running the seeder again adds nothing."""
+every state, some rated, two brought to real bench meetings of 永和社区 whose votes decided
+them (the meetings are made through the votes services, the results came back by
+themselves); and a QR point at 胜利社区 (the kiosk's community) with a few suggestions, one
+ready to bring to tomorrow's meeting. Each suggestion carries a fixed request key and each
+meeting is found by its title, so running the seeder again adds nothing. Runs after the
+votes demo."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..communities.services import community_by_slug
 from ..database import utcnow
 from ..extensions import db
 from ..staff.models import Staff
+from ..votes import services as votes
+from ..votes.models import HAND, Meeting
+from . import meetings
 from .models import Suggestion, SuggestionEvent, SuggestionLocation
 from .services import (
     DECIDED,
@@ -32,15 +40,37 @@ LOCATIONS = {
 
 YONGHE_OFFICE = "永和社区居委会"
 
+# Steps that go through a bench meeting: BRING makes the suggestion an agenda item (讨论中),
+# VOTE holds the meeting on that day at 19:00: the vote closes and the result comes back.
+BRING, VOTE = "bring", "vote"
+# key → the meeting (found by title), the item, the vote (hands for 赞成/反对/弃权) and the
+# promises made on the spot (who, what, due days, done days after the meeting or None).
+AGENDA = {
+    "yh-01": {
+        "meeting": ("文明养犬议事会", "小区广场凉亭", 35),
+        "title": "遛狗不牵绳",
+        "question": "是否同意：小区内遛狗一律牵绳，晚上7点到9点广场不遛狗？",
+        "hands": (27, 2, 3),
+        "promises": [("楼栋长", "逐户提醒养狗的住户遛狗牵绳、带走粪便", 14, 12),
+                     ("物业公司", "在广场和凉亭立文明养犬提示牌", 14, 15)],
+    },
+    "yh-12": {
+        "meeting": ("电动车充电议事会", "2号车棚旁", 31),
+        "title": "电动车进楼道充电",
+        "question": "是否同意：在2号车棚装10个充电桩，按度收费，楼道里不再充电？",
+        "hands": (25, 3, 3),
+        "promises": [("物业公司", "联系供电所，在2号车棚装好10个充电桩", 30, None),
+                     ("楼栋长", "提醒住户不在楼道充电", 7, 5)],
+    },
+}
+
 # (key, community, location index or None for the tablet, days ago, category, text,
 #  contact (name, phone), steps [(days after, state, reply)], rating (value, comment))
 SUGGESTIONS = [
     ("yh-01", "yonghe", 0, 92, "neighbours",
      "小区里晚上遛狗不牵绳的越来越多，广场上有老人和小孩，前几天我差点被一条大狗扑倒。"
      "希望提醒大家遛狗一定要牵绳，狗的粪便也要带走。", ("李阿姨", "13895012345"),
-     [(2, DISCUSSING, "收到。这件事关系到每一户，我们放到11月的板凳议事会上请大家一起商量。"),
-      (16, DECIDED, "板凳议事会表决通过（赞成 27 票，反对 2 票，弃权 3 票）：小区内遛狗必须牵绳，"
-                    "晚上7点到9点广场不遛狗；楼栋长逐户提醒，物业在广场和凉亭立提示牌。"),
+     [(2, BRING, None), (16, VOTE, None),
       (20, IN_PROGRESS, "提示牌已经订做，楼栋长这周开始逐户提醒。"),
       (31, RESOLVED, "广场和凉亭的提示牌已立好，格格管家晚上巡了两周，不牵绳的明显少了。")],
      ("satisfied", "现在晚上去广场放心多了，谢谢大家。")),
@@ -87,9 +117,7 @@ SUGGESTIONS = [
      "小区东门的门禁坏了好几天，谁都能进来，晚上不安全。", ("", ""), [], None),
     ("yh-12", "yonghe", 0, 20, "safety",
      "好多人把电动车推进楼道里充电，太危险了。希望在车棚装几个充电桩。", ("", ""),
-     [(2, DISCUSSING, "这件事要大家一起定，放到下周的板凳议事会上。"),
-      (9, DECIDED, "板凳议事会表决通过：在2号车棚装 10 个充电桩，按度收费；"
-                   "楼道里不再充电，楼栋长负责提醒。")], None),
+     [(2, BRING, None), (9, VOTE, None)], None),
     ("yh-11", "yonghe", None, 1, "repairs",
      "凉亭的木椅子有一块板子松了，坐上去会翘起来。", ("", ""), [], None),
     ("sl-01", "shengli", 0, 28, "repairs",
@@ -108,6 +136,10 @@ SUGGESTIONS = [
      "实成小区门口晚上总有外面的车停在人行道上，推轮椅过不去。", ("", ""),
      [(2, DISCUSSING, "这周四的板凳议事会上讨论。"),
       (6, DECIDED, "议事会商定：人行道加装隔离桩，物业晚上巡查劝离。")], None),
+    # Ready for the demo kiosk's facilitator to bring to tomorrow's 楼院环境议事会.
+    ("sl-06", "shengli", 1, 3, "greenery",
+     "上河东区3号楼前的空地堆着建筑垃圾，快一个月了。能不能清走，改成小花园，放几张长椅？",
+     ("", ""), [], None),
 ]
 
 # Merged duplicates: key → the key of the suggestion it joined.
@@ -124,6 +156,47 @@ def _location(community, name: str) -> SuggestionLocation:
         db.session.add(location)
         db.session.flush()
     return location
+
+
+def _meeting(community, spec: dict, day: datetime) -> Meeting:
+    """The bench meeting of that day at 19:00, found by its title or made."""
+    title, place, _present = spec["meeting"]
+    meeting = db.session.scalar(select(Meeting).where(Meeting.community_id == community.id,
+                                                      Meeting.title == title))
+    if meeting is None:
+        tz = ZoneInfo(current_app.config["TIMEZONE"])
+        starts = datetime.combine(day.astimezone(tz).date(), time(19, 0), tzinfo=tz)
+        meeting = votes.create_meeting(community_id=community.id, title=title, place=place,
+                                       starts_at=starts)
+    return meeting
+
+
+def _bring(suggestion: Suggestion, meeting: Meeting, spec: dict, at: datetime) -> None:
+    """提交议事会, as staff do it in the console (the office, at that time)."""
+    meetings.bring_to_meeting(suggestion, meeting, spec["title"],
+                              meetings.offered_description(suggestion), actor=YONGHE_OFFICE,
+                              now=at)
+
+
+def _vote(suggestion: Suggestion, spec: dict) -> None:
+    """The meeting: people present, a vote by hands, the close (the suggestion hears the
+    result through votes.signals.poll_closed), the promises made on the spot."""
+    item = suggestion.agenda_item
+    meeting = item.meeting
+    starts = meeting.starts_at
+    votes.record_present_count(meeting, spec["meeting"][2], now=starts)
+    opened = starts + timedelta(minutes=10)
+    poll = votes.open_poll(item, votes.PollSpec(question=spec["question"], channels=(HAND,)),
+                           now=opened)
+    for option, hands in zip(poll.options, spec["hands"], strict=True):
+        votes.set_hand_total(poll.id, option.id, hands, now=opened)
+    votes.close_poll(poll.id, now=opened + timedelta(minutes=15))
+    for who, what, due_days, done_days in spec["promises"]:
+        commitment = votes.add_commitment(
+            item, who=who, what=what, due_on=(starts + timedelta(days=due_days)).date().isoformat())
+        if done_days is not None:
+            votes.set_commitment_done(commitment, (starts + timedelta(days=done_days)).date())
+    meeting.current_item = None
 
 
 def seed_demo_suggestions() -> list[str]:
@@ -162,19 +235,27 @@ def seed_demo_suggestions() -> list[str]:
         state = SUBMITTED
         for days_after, new_state, reply in steps:
             at = created + timedelta(days=days_after, hours=2)
-            db.session.add(SuggestionEvent(
-                suggestion_id=suggestion.id, at=at, kind="state", from_state=state,
-                to_state=new_state, public_text=reply, staff_id=staff.id if staff else None,
-                actor="" if staff else YONGHE_OFFICE))
-            state, suggestion.updated_at = new_state, at
+            if new_state == BRING:
+                vote_day = next(days for days, kind, _reply in steps if kind == VOTE)
+                meeting = _meeting(community, AGENDA[key], created + timedelta(days=vote_day))
+                _bring(suggestion, meeting, AGENDA[key], at)
+            elif new_state == VOTE:
+                _vote(suggestion, AGENDA[key])
+            else:
+                db.session.add(SuggestionEvent(
+                    suggestion_id=suggestion.id, at=at, kind="state", from_state=state,
+                    to_state=new_state, public_text=reply,
+                    staff_id=staff.id if staff else None,
+                    actor="" if staff else YONGHE_OFFICE))
+                suggestion.state, suggestion.updated_at = new_state, at
+            state = suggestion.state
         if rating is not None and state == RESOLVED:
             at = suggestion.updated_at + timedelta(days=2)
             suggestion.rating, suggestion.rating_comment, suggestion.rated_at = (*rating, at)
             db.session.add(SuggestionEvent(suggestion_id=suggestion.id, at=at, kind="rated",
                                            from_state=RESOLVED, to_state=RATED,
                                            public_text=rating[1], actor="resident"))
-            state, suggestion.updated_at = RATED, at
-        suggestion.state = state
+            suggestion.state, suggestion.updated_at = RATED, at
         made[key] = suggestion
         added += 1
     db.session.flush()

@@ -3,7 +3,7 @@
 A suggestion's life is a list of SuggestionEvent rows: every state change carries a public
 reply the resident reads on the status page; staff-only steps (assignment) are events too,
 marked not public. Anything that moves a suggestion on — a staff member, the resident's
-rating, later a meeting's closed poll — goes through services.change_state and leaves one.
+rating, a meeting's closed poll — goes through services.change_state and leaves one.
 """
 
 from datetime import datetime
@@ -15,6 +15,7 @@ from ..communities.models import Community
 from ..database import utcnow
 from ..extensions import db
 from ..staff.models import Staff
+from ..votes.models import AgendaItem
 
 
 class SuggestionLocation(db.Model):
@@ -66,12 +67,17 @@ class Suggestion(db.Model):
     rating: Mapped[str | None] = mapped_column(String(12))
     rating_comment: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime | None]
+    # 提交议事会: the agenda item it became. Its poll's result comes back into the history
+    # by itself (meetings.py). An item removed from the agenda unlinks it.
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True)
 
     community: Mapped[Community] = relationship()
     location: Mapped[SuggestionLocation | None] = relationship()
     written_by: Mapped[Staff | None] = relationship(foreign_keys=[written_by_id])
     assignee: Mapped[Staff | None] = relationship(foreign_keys=[assignee_id])
     merged_into: Mapped["Suggestion | None"] = relationship(remote_side=[id])
+    agenda_item: Mapped[AgendaItem | None] = relationship()
     events: Mapped[list["SuggestionEvent"]] = relationship(
         back_populates="suggestion", order_by="[SuggestionEvent.at, SuggestionEvent.id]",
         cascade="all, delete-orphan")

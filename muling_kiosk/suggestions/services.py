@@ -460,10 +460,12 @@ def _reply(raw) -> tuple[str, dict]:
 
 
 def change_state(suggestion: Suggestion, to_state: str | None, reply: str, *,
-                 staff: Staff | None = None, actor: str = "") -> SuggestionEvent:
+                 staff: Staff | None = None, actor: str = "",
+                 at: datetime | None = None) -> SuggestionEvent:
     """Move a suggestion on, with the public reply the resident reads on the status page.
     to_state None (or the current state) only adds the reply. staff None is the system
-    (actor names it, e.g. "meeting"); its moves follow TRANSITIONS too."""
+    (actor names it, e.g. "meeting"); its moves follow TRANSITIONS too. at: when it
+    happened, if not now (a poll closed at that time)."""
     reply, errors = _reply(reply)
     from_state = suggestion.state
     keep = not to_state or to_state == from_state
@@ -475,7 +477,7 @@ def change_state(suggestion: Suggestion, to_state: str | None, reply: str, *,
                              **{"from": state_name(from_state)})
     if errors:
         raise Invalid(errors)
-    now = utcnow()
+    now = at or utcnow()
     event = SuggestionEvent(suggestion_id=suggestion.id, at=now,
                             kind="note" if keep else "state", from_state=from_state,
                             to_state=from_state if keep else to_state, public_text=reply,
@@ -491,10 +493,10 @@ def change_state(suggestion: Suggestion, to_state: str | None, reply: str, *,
 
 
 def add_note(suggestion: Suggestion, text: str, *, staff: Staff | None = None,
-             actor: str = "") -> SuggestionEvent:
-    """A public word in the history without a new state (e.g. "brought to the meeting of
-    26 November")."""
-    return change_state(suggestion, None, text, staff=staff, actor=actor)
+             actor: str = "", at: datetime | None = None) -> SuggestionEvent:
+    """A public word in the history without a new state (e.g. the result of a second vote
+    on the same item)."""
+    return change_state(suggestion, None, text, staff=staff, actor=actor, at=at)
 
 
 def assignable_staff(suggestion: Suggestion) -> list[Staff]:

@@ -46,7 +46,9 @@ from ..staff.auth import current_staff, require_community
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
 from ..staff.services import communities_for
 from ..validation import Invalid, id_or_none, parse_id, parse_page
-from . import ratelimit
+from ..votes import services as votes_rules
+from ..votes.models import Meeting
+from . import meetings, ratelimit
 from . import services as rules
 from .models import Suggestion, SuggestionLocation, SuggestionPhoto
 
@@ -75,6 +77,12 @@ def vocabulary():
     return {"categories": rules.CATEGORIES, "state_names": rules.STATE_NAMES,
             "stages": rules.STAGES, "ratings": rules.RATINGS, "sources": rules.SOURCES,
             "group_code": rules.group_code}
+
+
+@bp.app_template_global()
+def suggestions_from_item(item) -> list[meetings.Source]:
+    """For the meeting screens (votes templates): the suggestions an agenda item came from."""
+    return meetings.sources_of(item)
 
 
 # ---------- the device behind a rate limit ----------
@@ -732,9 +740,19 @@ def _detail_context(suggestion: Suggestion, **extra) -> dict:
         "merged_here": db.session.scalars(select(Suggestion).where(
             Suggestion.merged_into_id == suggestion.id)).all(),
         "errors": {}, "values": {}, "revealed": None,
+        "meeting_actor": meetings.MEETING_ACTOR, **_meeting_context(suggestion),
     }
     context.update(extra)
     return context
+
+
+def _meeting_context(suggestion: Suggestion) -> dict:
+    """The 提交议事会 card: the agenda item it became, or whether it can become one."""
+    return {"agenda_item": suggestion.agenda_item,
+            "bring_refusal": meetings.refusal(suggestion),
+            "item_number": meetings.item_number(suggestion.agenda_item)
+            if suggestion.agenda_item else None,
+            "result_text": votes_rules.result_text}
 
 
 def _may_reveal(viewer: Staff, suggestion: Suggestion) -> bool:
@@ -774,6 +792,72 @@ def change_state(suggestion_id: int):
     else:
         message = _("The reply is published.")
     return go_to(url_for("suggestions.detail", suggestion_id=suggestion.id), message)
+
+
+def _bring_page(suggestion: Suggestion, values: dict, errors: dict, *, step: str = "form",
+                meeting: Meeting | None = None, status: int = 200):
+    context = {"suggestion": suggestion, "code": rules.group_code(suggestion.code),
+               "values": values, "errors": errors, "step": step, "meeting": meeting,
+               "meetings": meetings.upcoming_meetings(suggestion),
+               "reply": meetings.discussion_reply(meeting) if meeting is not None else "",
+               "in_place": wants_fragment(), **_meeting_context(suggestion)}
+    return page_or_fragment("suggestions/bring.html", "suggestions/_bring.html", status,
+                            **context)
+
+
+def _chosen_meeting(raw: str) -> Meeting | None:
+    meeting_id = id_or_none(raw)
+    return db.session.get(Meeting, meeting_id) if meeting_id else None
+
+
+@bp.route("/staff/suggestions/<int:suggestion_id>/meeting", methods=["GET", "POST"])
+@staff_only(*DECIDERS)
+def bring_to_meeting(suggestion_id: int):
+    """提交议事会: choose a meeting, edit the item's title and description, check, confirm.
+    Steps as the rating's: "check" shows it back, "confirm" writes, anything else shows
+    the form again with what was entered."""
+    form = request.form
+    step = form.get("step", "") if request.method == "POST" else ""
+    suggestion = _suggestion(suggestion_id, lock=step == "confirm")
+    if request.method == "GET":
+        values = {"meeting_id": "", "title": meetings.offered_title(suggestion),
+                  "description": meetings.offered_description(suggestion)}
+        return _bring_page(suggestion, values, {})
+    values = {"meeting_id": form.get("meeting_id", "")[:12],
+              "title": form.get("title", "")[:400],
+              "description": form.get("description", "")[:FIELD_LIMIT]}
+    meeting = _chosen_meeting(values["meeting_id"])
+    viewer = current_staff()
+    if step == "confirm":
+        item = suggestion.agenda_item
+        if (item is not None and meeting is not None and item.meeting_id == meeting.id
+                and item.title == meetings.clean_title(values["title"])):
+            return _brought(suggestion)  # a double tap or a resend: it is done already
+        try:
+            meetings.bring_to_meeting(suggestion, meeting, values["title"],
+                                      values["description"], staff=viewer)
+        except Invalid as invalid:
+            db.session.rollback()
+            suggestion = db.session.get(Suggestion, suggestion.id)
+            return _bring_page(suggestion, values, invalid.errors, status=422)
+        db.session.commit()
+        return _brought(suggestion)
+    if step == "check":
+        try:
+            title, description = meetings.check(suggestion, meeting, values["title"],
+                                                values["description"], staff=viewer)
+        except Invalid as invalid:
+            return _bring_page(suggestion, values, invalid.errors, status=422)
+        values.update(title=title, description=description)
+        return _bring_page(suggestion, values, {}, step="confirm", meeting=meeting)
+    return _bring_page(suggestion, values, {})
+
+
+def _brought(suggestion: Suggestion):
+    item = suggestion.agenda_item
+    return go_to(url_for("suggestions.detail", suggestion_id=suggestion.id), _(
+        "It is item %(number)s of “%(meeting)s”. The resident sees that it is under "
+        "discussion.", number=meetings.item_number(item), meeting=item.meeting.title))
 
 
 @bp.post("/staff/suggestions/<int:suggestion_id>/assign")
