@@ -66,7 +66,9 @@ def base_env(database_url: str) -> dict:
 def sqlite_copy(factor: int, workdir: Path) -> str:
     """A fresh copy of the cached scale database of this factor (built once)."""
     DATA.mkdir(exist_ok=True)
-    cached = DATA / f"scale-{factor}.sqlite3"
+    # Built for one schema: a new migration makes a new file.
+    head = sorted((ROOT / "migrations" / "versions").glob("*.py"))[-1].name.split("_")[0]
+    cached = DATA / f"scale-{factor}-schema{head}.sqlite3"
     if not cached.exists():
         print(f"» building scale data, factor {factor} (cached in {cached})", flush=True)
         partial = cached.with_suffix(".partial")

@@ -114,13 +114,15 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from .home.services import LARGE_TEXT_COOKIE
 
-    @lru_cache(maxsize=64)
-    def asset_version(filename: str) -> str:
-        return hashlib.sha256((ROOT / "static" / filename).read_bytes()).hexdigest()[:10]
+    @lru_cache(maxsize=256)
+    def versioned_static_url(script_root: str, filename: str) -> str:
+        digest = hashlib.sha256((ROOT / "static" / filename).read_bytes()).hexdigest()[:10]
+        return url_for("static", filename=filename, v=digest)
 
     def static_url(filename: str) -> str:
-        """A static file's URL with its content hash, so browsers may cache it for long."""
-        return url_for("static", filename=filename, v=asset_version(filename))
+        """A static file's URL with its content hash, so browsers may cache it for long.
+        Remembered: a page asks for the icon sprite a few dozen times."""
+        return versioned_static_url(request.script_root, filename)
 
     @app.context_processor
     def layout_context():

@@ -40,8 +40,16 @@ class KioskClient(FlaskClient):
     def open(self, *args, **kwargs):
         # A fresh contextvars context: Flask would otherwise reuse the test's app context
         # (and its g, its locale and its database session) for the request.
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(self._open_and_settle, *args, **kwargs)
         _end_read_transaction()
+        return response
+
+    def _open_and_settle(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/event-stream":
+            # An event stream never ends: close it here, in the context that opened it
+            # (tests that read one use live_server and real HTTP).
+            response.close()
         return response
 
     def csrf_token(self, path: str = "/") -> str:

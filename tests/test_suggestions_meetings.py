@@ -646,7 +646,7 @@ def console_session(base, staff, path):
 
 @pytest.mark.slow
 def test_two_confirmations_at_once_make_one_agenda_item(
-        votes_server, facilitator, make_staff, tomorrow, make_meeting, make_suggestion):
+        live_server, facilitator, make_staff, tomorrow, make_meeting, make_suggestion):
     """The same confirmation sent twice at once (a double click on two tabs) and, at the same
     moment, a colleague bringing it to another meeting: one item, on one agenda."""
     meeting = tomorrow()
@@ -655,7 +655,7 @@ def test_two_confirmations_at_once_make_one_agenda_item(
     admin = make_staff("admin", password="right password")
     suggestion = make_suggestion()
     path = f"/staff/suggestions/{suggestion.id}/meeting"
-    sessions = [console_session(votes_server, staff, path)
+    sessions = [console_session(live_server, staff, path)
                 for staff in (facilitator, facilitator, admin)]
     targets = [meeting.id, meeting.id, other.id]
     meeting_id = meeting.id
@@ -665,7 +665,7 @@ def test_two_confirmations_at_once_make_one_agenda_item(
     def confirm(index):
         http, token = sessions[index]
         barrier.wait()
-        answers[index] = http.post(f"{votes_server}{path}", data={
+        answers[index] = http.post(f"{live_server}{path}", data={
             "csrf_token": token, "step": "confirm", "meeting_id": targets[index],
             "title": "消防通道停车"}, allow_redirects=False, timeout=60)
 

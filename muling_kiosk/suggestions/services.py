@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..communities.models import Community
@@ -708,7 +709,9 @@ def board_query(community_id: int, category: str = ""):
         Suggestion.state.not_in((SUBMITTED, MERGED)))
     if category in CATEGORIES:
         query = query.where(Suggestion.category == category)
-    return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+    # The replies of the whole page in one query, not one per suggestion.
+    return (query.options(selectinload(Suggestion.events))
+            .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()))
 
 
 def board_replies(suggestion: Suggestion) -> list[SuggestionEvent]:

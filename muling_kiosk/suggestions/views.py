@@ -40,6 +40,7 @@ from ..database import utcnow
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..idempotency import new_request_key, parse_request_key
+from ..paging import page_of
 from ..qr import public_url, qr_png, qr_svg, qr_svg_inline
 from ..responses import fragment, go_to, page_or_fragment, wants_fragment
 from ..staff.auth import current_staff, require_community
@@ -532,9 +533,8 @@ def _board(template: str, community: Community, endpoint: str):
     category = request.args.get("category", "")
     if category not in rules.CATEGORIES:
         category = ""
-    page = db.paginate(rules.board_query(community.id, category),
-                       page=request.args.get("page", 1, type=parse_page), per_page=BOARD_PAGE,
-                       error_out=False)
+    page = page_of(rules.board_query(community.id, category),
+                   request.args.get("page", 1, type=parse_page), BOARD_PAGE)
     return render_template(template, community=community, page=page, category=category,
                            endpoint=endpoint, replies=rules.board_replies,
                            mask_numbers=rules.mask_numbers)
