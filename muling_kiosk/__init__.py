@@ -17,6 +17,17 @@ from .validation import DB_INT_MAX
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def shutdown(app: Flask) -> None:
+    """Stop what runs in the background (the TV streams' watcher), then close the database
+    connections: for a process that ends an app before it exits (tests, scripts)."""
+    from .votes import live
+
+    live.stop(app)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 class DatabaseIntConverter(IntegerConverter):
     """<int:…> in a URL: only what fits a database integer; anything larger is a 404."""
 

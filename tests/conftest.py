@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from muling_kiosk import create_app
+from muling_kiosk import create_app, shutdown
 from muling_kiosk.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,9 +175,7 @@ def make_app(database_url):
 
     yield build
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        shutdown(app)
 
 
 @pytest.fixture

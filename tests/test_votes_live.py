@@ -48,6 +48,7 @@ def test_the_watcher_wakes_a_waiting_display_when_the_version_moves(app, make_po
                        .values(version=Meeting.version + 1))
     db.session.commit()
     waiting.join(timeout=10)
+    watcher.stop()
     assert seen == [version + 1]
     assert time.monotonic() - started < 2
 
@@ -57,12 +58,28 @@ def test_the_watcher_answers_at_once_for_a_display_that_is_behind(app, make_poll
     watcher = live.VersionWatcher(db.engine)
     watcher.versions[meeting.display_token] = meeting.version + 3
     assert watcher.wait(meeting.display_token, meeting.version, 5) == meeting.version + 3
+    watcher.stop()
 
 
 def test_a_quiet_wait_ends_with_the_same_version(app, make_poll):
     meeting = make_poll().item.meeting
     watcher = live.VersionWatcher(db.engine)
     assert watcher.wait(meeting.display_token, meeting.version, 0.3) == meeting.version
+    watcher.stop()
+
+
+def test_stopping_ends_every_wait_at_once(app, make_poll):
+    meeting = make_poll().item.meeting
+    watcher = live.VersionWatcher(db.engine)
+    ended = []
+    waiting = threading.Thread(target=lambda: ended.append(
+        watcher.wait(meeting.display_token, meeting.version, 30)))
+    waiting.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    watcher.stop()
+    waiting.join(timeout=5)
+    assert ended == [meeting.version] and time.monotonic() - started < 1
 
 
 def test_the_event_stream_sends_the_display_then_each_change(live_server, make_poll, committed):

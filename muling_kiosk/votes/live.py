@@ -28,6 +28,7 @@ IDLE_EXIT_SECONDS = 30  # the watcher thread ends when nobody has waited for thi
 class VersionWatcher:
     def __init__(self, engine):
         self.engine = engine
+        self.stopping = threading.Event()
         self.changed = threading.Condition()
         self.versions: dict[str, int] = {}
         self.waiting: dict[str, int] = {}  # display token → number of requests waiting
@@ -45,7 +46,7 @@ class VersionWatcher:
             try:
                 while self.versions.get(token, known) == known:
                     remaining = deadline - time.monotonic()
-                    if remaining <= 0:
+                    if remaining <= 0 or self.stopping.is_set():
                         return known
                     self.changed.wait(remaining)
                 return self.versions[token]
@@ -53,6 +54,14 @@ class VersionWatcher:
                 self.waiting[token] -= 1
                 if not self.waiting[token]:
                     del self.waiting[token]
+
+    def stop(self) -> None:
+        """End every wait and the thread: the app is shutting down."""
+        self.stopping.set()
+        with self.changed:
+            self.changed.notify_all()
+        if self.thread is not None:
+            self.thread.join(timeout=2)
 
     def _start(self) -> None:
         if self.thread is None or not self.thread.is_alive():
@@ -62,7 +71,7 @@ class VersionWatcher:
 
     def _run(self) -> None:
         idle_since = time.monotonic()
-        while True:
+        while not self.stopping.is_set():
             with self.changed:
                 tokens = list(self.waiting)
                 if not tokens and time.monotonic() - idle_since > IDLE_EXIT_SECONDS:
@@ -139,6 +148,13 @@ def watcher_for(app) -> VersionWatcher:
                 state["watcher"] = VersionWatcher(db.engine)
                 state["renders"] = RenderCache()
     return state["watcher"]
+
+
+def stop(app) -> None:
+    """Stop this app's watcher; the event streams waiting on it end at once."""
+    state = app.extensions.get("muling_tv", {})
+    if "watcher" in state:
+        state["watcher"].stop()
 
 
 def render_cache_for(app) -> RenderCache:

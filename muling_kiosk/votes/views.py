@@ -343,7 +343,7 @@ def tv_events(tv_token: str):
         shown = version
         yield "retry: 2000\n" + live.sse_event("display", body(shown))
         ends = time.monotonic() + live.STREAM_SECONDS
-        while time.monotonic() < ends:
+        while time.monotonic() < ends and not watcher.stopping.is_set():
             latest = watcher.wait(tv_token, shown, timeout=live.KEEPALIVE_SECONDS)
             if latest == shown:
                 yield ": still here\n\n"  # keeps proxies from closing a quiet stream
