@@ -77,7 +77,8 @@ def sqlite_copy(factor: int, workdir: Path) -> str:
         flask(env, "db", "upgrade")
         print(flask(env, "seed-scale", "--factor", str(factor)).splitlines()[-1], flush=True)
         partial.rename(cached)
-    copy = workdir / f"scale-{factor}.sqlite3"
+    # A new name each time: a -wal file left by an earlier copy must never meet this one.
+    copy = workdir / f"scale-{factor}-{os.urandom(4).hex()}.sqlite3"
     shutil.copyfile(cached, copy)
     return f"sqlite:///{copy}"
 
@@ -458,6 +459,8 @@ def report(results: dict) -> str:
                          f"{row['ratio']:.2f} | {row['queries_1']} | {row['queries_10']} | "
                          f"≤ 1.2×, same queries: {verdict(ok)} |")
         lines.append("")
+    for part, error in results.get("failed", {}).items():
+        lines += [f"## {part}: FAILED — {error}", ""]
     if "rate_limit" in results:
         rl = results["rate_limit"]
         lines += [f"## Rate limit across workers (Redis): {rl['accepted']} accepted, "
@@ -489,31 +492,30 @@ def main() -> None:
                "factor": args.factor, "machine": machine()}
     server = Server(database_url, workers,
                     {"MULING_RATELIMIT_STORAGE_URL": REDIS_URL} if args.postgres else None)
+    steps = [("reads", lambda: run_reads(server, args.seconds, 16)),
+             ("writes", lambda: run_writes(server, args.seconds, 16, workdir)),
+             ("live", lambda: [run_live(server, mode, args.watchers)
+                               for mode in args.live_modes.split(",")]),
+             ("weight", lambda: run_page_weight(server)),
+             ("burst", lambda: run_burst(server, 300, 60))]
+    names = {"weight": "page_weight"}
     try:
-        if "reads" in parts:
-            print("» reads", flush=True)
-            results["reads"] = run_reads(server, args.seconds, 16)
-        if "writes" in parts:
-            print("» writes", flush=True)
-            results["writes"] = run_writes(server, args.seconds, 16, workdir)
-        if "live" in parts:
-            results["live"] = []
-            for mode in args.live_modes.split(","):
-                print(f"» live display ({mode})", flush=True)
-                results["live"].append(run_live(server, mode, args.watchers))
-        if "weight" in parts:
-            print("» page weight", flush=True)
-            results["page_weight"] = run_page_weight(server)
-        if "burst" in parts:
-            print("» burst", flush=True)
-            results["burst"] = run_burst(server, 300, 60)
+        for part, step in steps:
+            if part in parts:
+                print(f"» {part}", flush=True)
+                results[names.get(part, part)] = attempt(step, results, part)
     finally:
         server.stop()
     if args.growth:
-        results["growth"] = run_growth(args, workdir, workers)
+        results["growth"] = attempt(lambda: run_growth(args, workdir, workers), results,
+                                    "growth")
     if args.postgres:
         print("» rate limit across workers", flush=True)
-        results["rate_limit"] = check_rate_limit_across_workers(database_url, workers)
+        results["rate_limit"] = attempt(
+            lambda: check_rate_limit_across_workers(database_url, workers), results,
+            "rate_limit")
+    for key in [k for k, v in results.items() if v is None]:
+        del results[key]
     text = report(results)
     print("\n" + text)
     RESULTS.mkdir(exist_ok=True)
@@ -521,6 +523,16 @@ def main() -> None:
     (RESULTS / f"{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     (RESULTS / f"{stamp}.md").write_text(text + "\n")
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+def attempt(step, results: dict, part: str):
+    """Run one part; a part that fails is reported as failed, the others still run."""
+    try:
+        return step()
+    except Exception as error:
+        results.setdefault("failed", {})[part] = f"{type(error).__name__}: {error}"
+        print(f"   {part} failed: {error}", flush=True)
+        return None
 
 
 def run_growth(args, workdir: Path, workers: int) -> dict:

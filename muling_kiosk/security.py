@@ -18,13 +18,19 @@ CSP = "; ".join([
 ])
 
 
+# Responses a browser may show as a document: the policies below apply to them. Scripts,
+# styles, photos and downloads need only nosniff (the page weight counts every header).
+DOCUMENTS = ("text/html", "image/svg+xml")
+
+
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
+    if response.mimetype in DOCUMENTS or not response.mimetype:
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
     if response.mimetype == "text/html":
         # The shared tablet must never show the previous person's page from a cache,
         # including the back/forward cache.

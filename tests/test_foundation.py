@@ -457,3 +457,13 @@ def test_ids_from_a_browser_are_checked():
     assert parse_id("42") == 42 and parse_id(" 7 ") == 7
     for bad in ("0", "-1", "2147483648", "²", "٣", "1e3", "", None, "x"):
         assert id_or_none(bad) is None
+
+
+def test_document_policies_on_pages_and_nosniff_on_everything(client):
+    page = client.get("/")
+    assert "Content-Security-Policy" in page.headers and "X-Frame-Options" in page.headers
+    with client.get("/static/js/kiosk.js") as script:
+        assert script.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Content-Security-Policy" not in script.headers
+    with client.get("/static/img/icons.svg") as svg:
+        assert "Content-Security-Policy" in svg.headers  # an SVG can be opened as a document
