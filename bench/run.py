@@ -151,9 +151,10 @@ class Server:
 # ---------- reads: wrk ----------
 
 
-def wrk(url: str, seconds: int, connections: int, cookie: str) -> dict:
+def wrk(url: str, seconds: int, connections: int, headers: dict) -> dict:
+    options = [part for name, value in headers.items() for part in ("-H", f"{name}: {value}")]
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          "-H", f"Cookie: {cookie}", url],
+                          *options, url],
                          capture_output=True, text=True, check=True).stdout
 
     def ms(label: str) -> float:
@@ -174,20 +175,25 @@ def tablet_cookie(base: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
 
-def query_counts(base: str, cookie: str) -> dict:
-    return {name: int(requests.get(base + path, headers={"Cookie": cookie}, timeout=10)
+def query_counts(base: str, headers: dict) -> dict:
+    return {name: int(requests.get(base + path, headers=headers, timeout=10)
                       .headers.get("X-Query-Count", -1)) for name, path in READS.items()}
 
 
-def run_reads(server: Server, seconds: int, connections: int) -> dict:
-    cookie = tablet_cookie(server.base)
+def run_reads(server: Server, seconds: int, connections: int, render: bool = False) -> dict:
+    """The read endpoints as deployed (a page that belongs to nobody is kept a few seconds,
+    muling_kiosk/pagecache.py), or with render=True each request rendering the page afresh
+    (`Cache-Control: no-cache`): the cost of the queries and the templates themselves."""
+    headers = {"Cookie": tablet_cookie(server.base)}
+    if render:
+        headers["Cache-Control"] = "no-cache"
     for path in ["/healthz", *READS.values()]:
         for _ in range(20):
-            requests.get(server.base + path, headers={"Cookie": cookie}, timeout=10)
-    results = {"hello": wrk(server.base + "/healthz", seconds, connections, cookie)}
+            requests.get(server.base + path, headers=headers, timeout=10)
+    results = {"hello": wrk(server.base + "/healthz", seconds, connections, headers)}
     for name, path in READS.items():
-        results[name] = wrk(server.base + path, seconds, connections, cookie)
-    counts = query_counts(server.base, cookie)
+        results[name] = wrk(server.base + path, seconds, connections, headers)
+    counts = query_counts(server.base, headers)
     for name in READS:
         results[name]["queries"] = counts[name]
         results[name]["ratio"] = results[name]["rps"] / results["hello"]["rps"]
@@ -394,9 +400,13 @@ def verdict(ok: bool) -> str:
 def report(results: dict) -> str:
     lines = [f"# bench run {results['when']} · {results['engine']} · workers "
              f"{results['workers']} · factor {results['factor']}", ""]
-    if "reads" in results:
-        reads = results["reads"]
-        lines += ["## Reads (wrk, 16 connections)", "",
+    for part, title in (("reads", "Reads as deployed (wrk, 16 connections)"),
+                        ("renders", "Reads rendered afresh each time, Cache-Control: no-cache "
+                                    "(wrk, 16 connections)")):
+        if part not in results:
+            continue
+        reads = results[part]
+        lines += [f"## {title}", "",
                   "| endpoint | req/s | p50 ms | p99 ms | errors | queries | × hello | target |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
                   f"| hello | {reads['hello']['rps']:.0f} | {reads['hello']['p50_ms']:.1f} | "
@@ -475,7 +485,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true",
                         help="PostgreSQL with 4 workers and Redis rate limits")
     parser.add_argument("--growth", action="store_true", help="reads at factor 1 and 10")
-    parser.add_argument("--only", default="reads,writes,live,weight,burst",
+    parser.add_argument("--only", default="reads,renders,writes,live,weight,burst",
                         help="comma-separated parts to run")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--watchers", type=int, default=200)
@@ -493,6 +503,7 @@ def main() -> None:
     server = Server(database_url, workers,
                     {"MULING_RATELIMIT_STORAGE_URL": REDIS_URL} if args.postgres else None)
     steps = [("reads", lambda: run_reads(server, args.seconds, 16)),
+             ("renders", lambda: run_reads(server, args.seconds, 16, render=True)),
              ("writes", lambda: run_writes(server, args.seconds, 16, workdir)),
              ("live", lambda: [run_live(server, mode, args.watchers)
                                for mode in args.live_modes.split(",")]),
@@ -542,7 +553,7 @@ def run_growth(args, workdir: Path, workers: int) -> dict:
         url = postgres_copy(factor) if args.postgres else sqlite_copy(factor, workdir)
         server = Server(url, workers)
         try:
-            figures[factor] = run_reads(server, args.seconds, 16)
+            figures[factor] = run_reads(server, args.seconds, 16, render=True)
         finally:
             server.stop()
     return {name: {"p50_1": figures[1][name]["p50_ms"], "p50_10": figures[10][name]["p50_ms"],

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, request, url_for
 from werkzeug.routing import IntegerConverter
 
-from . import access, cli, errors, i18n, models, privacy, security  # noqa: F401 (models)
+from . import access, cli, errors, i18n, models, pagecache, privacy, security  # noqa: F401
 from .config import load_config
 from .database import configure_sqlite, count_queries
 from .extensions import babel, compress, csrf, db, htmx, limiter, migrate
@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
+    pagecache.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -105,7 +106,13 @@ def _query_count_header(response):
     from flask import g
 
     response.headers["X-Query-Count"] = str(g.get("query_count", 0))
+    response.headers["X-Page-Cache"] = "hit" if g.get("page_cache_hit") else "miss"
     return response
+
+
+def _form_request_key() -> str:
+    pagecache.forbid()  # a page holding a one-off key belongs to one visitor
+    return new_request_key()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -157,6 +164,6 @@ def _register_template_helpers(app: Flask) -> None:
         url_with=url_with,
         options_of=options_of,
         static_url=static_url,
-        new_request_key=new_request_key,
+        new_request_key=_form_request_key,
         current_path=lambda: request.full_path.rstrip("?"),
     )

@@ -19,6 +19,7 @@ ENV_SETTINGS = {
     "MULING_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v == "1"),
     "MULING_PROXY_COUNT": ("PROXY_COUNT", int),
     "MULING_QUERY_COUNT_HEADER": ("QUERY_COUNT_HEADER", lambda v: v == "1"),
+    "MULING_PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", float),
     "MULING_SUGGESTION_RATE_LIMIT": ("SUGGESTION_RATE_LIMIT", str),
     "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": ("SUGGESTION_ADDRESS_RATE_LIMIT", str),
 }
@@ -54,6 +55,8 @@ class Defaults:
     SESSION_COOKIE_SECURE = False  # and Secure anyway on https requests (security.py)
     PROXY_COUNT = 0  # reverse proxies in front whose X-Forwarded-* headers we trust
     QUERY_COUNT_HEADER = False  # benchmarks: X-Query-Count on every response
+    # Public pages that belong to nobody are kept this long at most (pagecache.py); 0: never.
+    PAGE_CACHE_SECONDS = 5.0
     # Kiosk pages can stay open for a whole meeting: the token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = False

@@ -11,7 +11,7 @@ host="${MULING_HOST:-127.0.0.1}"
 port="${MULING_PORT:-5000}"
 echo "» 睦邻驿站 kiosk on http://${host}:${port}"
 # SQLite: one process (its writers queue on one lock); PostgreSQL: several. Many threads:
-# each TV display holds one while it waits for the next change (long polling).
+# each TV display holds one while its event stream is open.
 case "${DATABASE_URL:-sqlite}" in
   postgresql*) workers="${MULING_WORKERS:-4}" ;;
   *) workers="${MULING_WORKERS:-1}" ;;

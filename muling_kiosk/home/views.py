@@ -7,6 +7,7 @@ from ..communities.services import kiosk_community
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_duration
+from ..pagecache import cached_page
 from ..responses import go_to, safe_next
 from ..staff.auth import SESSION_KEY
 from ..staff.services import end_session
@@ -21,13 +22,13 @@ ONE_YEAR = 365 * 24 * 3600
 @public
 def index():
     forget_person(session)
-    return render_template(
+    return cached_page(lambda: render_template(
         "home/index.html",
         community=kiosk_community(),
         idle_duration=format_duration(current_app.config["IDLE_SECONDS"]),
         idle_enabled=has_kiosk_state(session, request.cookies),
         today=utcnow(),
-    )
+    ))
 
 
 @bp.post("/reset")

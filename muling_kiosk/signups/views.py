@@ -29,6 +29,7 @@ from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..i18n import format_when
 from ..idempotency import parse_request_key
+from ..pagecache import cached_page
 from ..privacy import normalise_phone
 from ..responses import go_to, page_or_fragment
 from ..staff.auth import current_staff, require_community
@@ -96,6 +97,10 @@ def _form_text(name: str, limit: int = 100) -> str:
 @bp.get("/classes/")
 @public
 def index():
+    return cached_page(_week_page)
+
+
+def _week_page():
     community = kiosk_community()
     offset = min(max(request.args.get("week", 0, type=int), 0), services.WEEKS_AHEAD)
     now = utcnow()

@@ -40,6 +40,7 @@ from ..database import utcnow
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..idempotency import new_request_key, parse_request_key
+from ..pagecache import cached_page
 from ..paging import page_of
 from ..qr import public_url, qr_png, qr_svg, qr_svg_inline
 from ..responses import fragment, go_to, page_or_fragment, wants_fragment
@@ -374,10 +375,13 @@ def kiosk_done():
 @bp.get("/suggest/board")
 @public
 def kiosk_board():
-    community = kiosk_community()
-    if community is None:
-        abort(404)
-    return _board("suggestions/kiosk_board.html", community, "suggestions.kiosk_board")
+    def render():
+        community = kiosk_community()
+        if community is None:
+            abort(404)
+        return _board("suggestions/kiosk_board.html", community, "suggestions.kiosk_board")
+
+    return cached_page(render)
 
 
 # ---------- phones: writing ----------
@@ -543,11 +547,14 @@ def _board(template: str, community: Community, endpoint: str):
 @bp.get("/board")
 @public
 def board():
-    slug = request.args.get("c", "")[:40]
-    community = community_by_slug(slug) if slug else kiosk_community()
-    if community is None:
-        abort(404)
-    return _board("suggestions/board.html", community, "suggestions.board")
+    def render():
+        slug = request.args.get("c", "")[:40]
+        community = community_by_slug(slug) if slug else kiosk_community()
+        if community is None:
+            abort(404)
+        return _board("suggestions/board.html", community, "suggestions.board")
+
+    return cached_page(render)
 
 
 # ---------- staff: QR points and posters ----------
