@@ -52,6 +52,7 @@ class PageCache:
         self.seconds = seconds
         self._pages: OrderedDict[tuple, _Page] = OrderedDict()
         self._lock = threading.Lock()
+        self._rendering: dict[tuple, threading.Lock] = {}
 
     def get(self, key: tuple) -> _Page | None:
         with self._lock:
@@ -70,6 +71,16 @@ class PageCache:
             self._pages.move_to_end(key)
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
+
+    def render_lock(self, key: tuple) -> threading.Lock:
+        """One render per page at a time: when a kept page expires under load, the other
+        requests for it wait for that render instead of all rendering the same page."""
+        with self._lock:
+            return self._rendering.setdefault(key, threading.Lock())
+
+    def rendered(self, key: tuple) -> None:
+        with self._lock:
+            self._rendering.pop(key, None)
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -91,10 +102,19 @@ def cached_page(render: Callable[[], object]) -> Response:
         return flask_make_response(render())
     key = _key()
     page = cache.get(key)
-    if page is not None:
-        g.page_cache_hit = True
-        return Response(page.body.replace(PLACEHOLDER, generate_csrf()), page.status,
-                        page.headers)
+    if page is None:
+        with cache.render_lock(key):
+            page = cache.get(key)  # rendered meanwhile by the request this one waited for
+            if page is None:
+                try:
+                    return _render_and_keep(cache, key, render)
+                finally:
+                    cache.rendered(key)
+    g.page_cache_hit = True
+    return Response(page.body.replace(PLACEHOLDER, generate_csrf()), page.status, page.headers)
+
+
+def _render_and_keep(cache: PageCache, key: tuple, render: Callable[[], object]) -> Response:
     generation = _current_generation  # before rendering: a write meanwhile makes it stale
     response = flask_make_response(render())
     if (response.status_code == 200 and response.mimetype == "text/html"

@@ -2,6 +2,8 @@
 and a write shows at once."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -109,6 +111,32 @@ def test_a_page_holding_a_one_off_request_key_is_never_kept(app):
     for _ in range(2):
         visit("/probe-plain", "<p>同一页</p>")
     assert len(renders) == 3
+
+
+def test_visitors_arriving_together_wait_for_one_render(app):
+    renders, started = [], threading.Event()
+
+    def slow_render():
+        renders.append(1)
+        started.set()
+        time.sleep(0.3)
+        return "<p>同一页</p>"
+
+    def visit():
+        with app.app_context(), app.test_request_context("/together"):
+            bodies.append(pagecache.cached_page(slow_render).get_data(as_text=True))
+
+    bodies: list[str] = []
+    first = threading.Thread(target=visit)
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=visit) for _ in range(3)]
+    for thread in [*others]:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(5)
+    assert len(renders) == 1
+    assert bodies == ["<p>同一页</p>"] * 4
 
 
 def test_fragments_and_full_pages_are_kept_apart(counted):
