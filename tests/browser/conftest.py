@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("MULING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,5 +68,33 @@ def new_tablet(browser, live_server):
         return page
 
     yield make
+    for context in contexts:
+        context.close()
+
+
+# The password the browser tests give staff accounts they sign in with on the console.
+CONSOLE_PASSWORD = "right password"
+
+
+@pytest.fixture
+def console(browser, live_server):
+    """console(staff) → a desktop browser (1280×900) signed in to the staff console
+    (the account made with password=CONSOLE_PASSWORD)."""
+    contexts = []
+
+    def open_as(staff, **context_options):
+        context = browser.new_context(base_url=live_server, locale="zh-CN",
+                                      viewport={"width": 1280, "height": 900}, **context_options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/staff/login")
+        page.get_by_label("用户名").fill(staff.username)
+        page.get_by_label("密码").fill(CONSOLE_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
+        return page
+
+    yield open_as
     for context in contexts:
         context.close()

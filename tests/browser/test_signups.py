@@ -18,6 +18,7 @@ from muling_kiosk.signups.models import CONFIRMED, WAITING, WITHDRAWN, Course, S
 from muling_kiosk.signups.services import local_datetime, local_day, local_zone, week_start
 
 from .checks import check_screen
+from .conftest import CONSOLE_PASSWORD
 
 
 def tap_digits(page, digits: str):
@@ -302,18 +303,11 @@ def test_a_volunteer_signs_someone_up_and_checks_people_in(tablet, make_staff, m
     assert rows["孙秀云"].walk_in and rows["孙秀云"].attended_at
 
 
-def test_staff_plan_a_course_print_the_roster_and_open_the_excel(browser, live_server, make_staff,
+def test_staff_plan_a_course_print_the_roster_and_open_the_excel(console, make_staff,
                                                                   make_signup, committed,
                                                                   tmp_path):
-    make_staff("facilitator", username="chenjing", password="right password",
-               display_name="主持人 陈静")
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
-                                  locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.goto("/staff/login")
-    page.get_by_label("用户名").fill("chenjing")
-    page.get_by_label("密码").fill("right password")
-    page.get_by_role("button", name="登录").click()
+    page = console(make_staff("facilitator", username="chenjing", password=CONSOLE_PASSWORD,
+                              display_name="主持人 陈静"), accept_downloads=True)
     page.get_by_role("navigation").get_by_role("link", name="长者学堂").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("长者学堂课程")
     check_screen(page, None, kind="console")
@@ -391,4 +385,3 @@ def test_staff_plan_a_course_print_the_roster_and_open_the_excel(browser, live_s
     actions = list(committed().scalars(select(AuditEvent.action)))
     assert {"signups.export_roster", "signups.cancel_session", "signups.call_list"} <= set(
         actions)
-    context.close()

@@ -17,8 +17,7 @@ from muling_kiosk.suggestions.models import Suggestion, SuggestionDraft
 
 from ..factories_suggestions import gps_exif, jpeg_bytes
 from .checks import check_screen
-
-PASSWORD = "right password"
+from .conftest import CONSOLE_PASSWORD as PASSWORD
 
 
 def decode_qr(png: bytes) -> list[str]:
@@ -30,28 +29,6 @@ def public_base(app, live_server):
     """QR codes point at the live server, so a phone can open what it decodes."""
     app.config["PUBLIC_BASE_URL"] = live_server
     return live_server
-
-
-@pytest.fixture
-def console(browser, live_server):
-    """A desktop browser (1280×900) signed in to the staff console."""
-    contexts = []
-
-    def open_as(staff):
-        context = browser.new_context(base_url=live_server, locale="zh-CN",
-                                      viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/staff/login")
-        page.get_by_label("用户名").fill(staff.username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -16,31 +15,9 @@ from muling_kiosk.suggestions.models import Suggestion
 from muling_kiosk.votes.models import AgendaItem
 
 from .checks import check_screen
+from .conftest import CONSOLE_PASSWORD as PASSWORD
 
-PASSWORD = "right password"
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def desk(browser, live_server):
-    """A desktop browser (1280×900) signed in to the staff console."""
-    contexts = []
-
-    def open_as(staff):
-        context = browser.new_context(base_url=live_server, locale="zh-CN",
-                                      viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/staff/login")
-        page.get_by_label("用户名").fill(staff.username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def publish(page, state: str, reply: str):
@@ -57,7 +34,7 @@ def unlock(page, pin="135790"):
 
 
 def test_a_suggestion_goes_round_the_loop_through_a_bench_meeting(
-        desk, tablet, phone, new_tablet, make_staff, make_meeting, make_suggestion, committed):
+        console, tablet, phone, new_tablet, make_staff, make_meeting, make_suggestion, committed):
     facilitator = make_staff("facilitator", password=PASSWORD, pin="135790",
                              display_name="主持人 陈静")
     day = datetime.now(TZ).date() + timedelta(days=1)
@@ -66,55 +43,55 @@ def test_a_suggestion_goes_round_the_loop_through_a_bench_meeting(
     suggestion = make_suggestion(text="5号楼和6号楼之间的消防通道天天停着车，晚上更多。",
                                  contact_name="李阿姨", contact_phone="13812345678")
     code = rules.group_code(suggestion.code)
-    console = desk(facilitator)
-    console.goto(f"/staff/suggestions/{suggestion.id}")
-    expect(console.get_by_role("heading", name="提交议事会")).to_be_visible()
+    desk = console(facilitator)
+    desk.goto(f"/staff/suggestions/{suggestion.id}")
+    expect(desk.get_by_role("heading", name="提交议事会")).to_be_visible()
 
     # 未采纳 first: a suggestion not adopted cannot go to a meeting, and the page says why.
-    publish(console, "未采纳", "先听听其他邻居的意见，暂不采纳。")
-    expect(console.locator(".state-line")).to_have_text("未采纳")
-    console.goto(f"/staff/suggestions/{suggestion.id}/meeting")
-    expect(console.get_by_role("alert")).to_contain_text("请先把它改回“讨论中”")
-    expect(console.locator("main select")).to_have_count(0)
-    check_screen(console, "suggest-bring-refused-console", kind="console")
+    publish(desk, "未采纳", "先听听其他邻居的意见，暂不采纳。")
+    expect(desk.locator(".state-line")).to_have_text("未采纳")
+    desk.goto(f"/staff/suggestions/{suggestion.id}/meeting")
+    expect(desk.get_by_role("alert")).to_contain_text("请先把它改回“讨论中”")
+    expect(desk.locator("main select")).to_have_count(0)
+    check_screen(desk, "suggest-bring-refused-console", kind="console")
 
     # Taken up again, then brought to tomorrow's meeting.
-    console.get_by_role("link", name=re.compile("返回建议")).click()
-    publish(console, "讨论中", "好几位邻居也反映了，我们重新受理。")
-    console.get_by_role("link", name="提交议事会").click()
-    expect(console.get_by_role("heading", level=1)).to_have_text("提交议事会")
-    expect(console.get_by_label("议题名称")).to_have_value("5号楼和6号楼之间的消防通道天天停着车")
-    choice = console.get_by_label("板凳议事会")
+    desk.get_by_role("link", name=re.compile("返回建议")).click()
+    publish(desk, "讨论中", "好几位邻居也反映了，我们重新受理。")
+    desk.get_by_role("link", name="提交议事会").click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("提交议事会")
+    expect(desk.get_by_label("议题名称")).to_have_value("5号楼和6号楼之间的消防通道天天停着车")
+    choice = desk.get_by_label("板凳议事会")
     expect(choice.locator("option")).to_have_text(["选一次议事会", re.compile(
         rf"^楼院环境议事会 · {day.month}月{day.day}日 星期. 下午7:00 · 林荫廊道$")])
     choice.select_option(value=str(meeting.id))
-    console.get_by_label("议题名称").fill("消防通道停车")
-    check_screen(console, "suggest-bring-console", kind="console")
-    console.get_by_role("button", name="下一步：确认一下").click()
-    confirm = console.locator("#bring")
+    desk.get_by_label("议题名称").fill("消防通道停车")
+    check_screen(desk, "suggest-bring-console", kind="console")
+    desk.get_by_role("button", name="下一步：确认一下").click()
+    confirm = desk.locator("#bring")
     expect(confirm.get_by_role("heading", level=2)).to_have_text("请确认提交议事会")
-    expect(console.get_by_role("status")).to_have_text("请确认提交议事会")
+    expect(desk.get_by_role("status")).to_have_text("请确认提交议事会")
     expect(confirm).to_contain_text("消防通道停车")
     expect(confirm).to_contain_text(f"已提交 {day.month}月{day.day}日")
     expect(confirm).to_contain_text("的板凳议事会（林荫廊道）讨论")
-    check_screen(console, "suggest-bring-confirm-console", kind="console")
+    check_screen(desk, "suggest-bring-confirm-console", kind="console")
     db = committed()
     assert db.scalar(select(func.count(AgendaItem.id))) == 1  # nothing before 确认
-    console.get_by_role("button", name="确认提交议事会").click()
-    expect(console.get_by_role("status")).to_have_text(
+    desk.get_by_role("button", name="确认提交议事会").click()
+    expect(desk.get_by_role("status")).to_have_text(
         "已列为“楼院环境议事会”的第 2 个议题。居民能看到它在讨论中。")
-    expect(console.locator(".state-line")).to_have_text("讨论中 · 民事民议")
-    card = console.get_by_role("region", name="板凳议事会")
+    expect(desk.locator(".state-line")).to_have_text("讨论中 · 民事民议")
+    card = desk.get_by_role("region", name="板凳议事会")
     expect(card).to_contain_text("议题 2：消防通道停车")
     expect(card).to_contain_text("还没有表决")
-    check_screen(console, "suggest-detail-meeting-console", kind="console")
+    check_screen(desk, "suggest-detail-meeting-console", kind="console")
 
-    # The agenda in the console says where the item came from.
+    # The agenda in the desk says where the item came from.
     card.get_by_role("link", name="打开“楼院环境议事会”的议程").click()
-    source = console.locator(".from-suggestion")
+    source = desk.locator(".from-suggestion")
     expect(source).to_have_text(f"来自居民建议： 建议 {code}")
-    expect(console.locator("main")).not_to_contain_text("李阿姨")
-    check_screen(console, "suggest-agenda-console", kind="console")
+    expect(desk.locator("main")).not_to_contain_text("李阿姨")
+    check_screen(desk, "suggest-agenda-console", kind="console")
 
     # The facilitator on the tablet: PIN, the meeting, the item, a vote by hands, the close.
     tablet.goto("/")
@@ -153,14 +130,14 @@ def test_a_suggestion_goes_round_the_loop_through_a_bench_meeting(
     check_screen(phone, "suggest-phone-decided", kind="phone")
 
     # Staff follow it up: 处理中, 已解决; the history says the meeting decided it.
-    console.goto(f"/staff/suggestions/{suggestion.id}")
-    expect(console.locator(".state-line")).to_have_text("已决定 · 民事民决")
-    history = console.locator("table").last
+    desk.goto(f"/staff/suggestions/{suggestion.id}")
+    expect(desk.locator(".state-line")).to_have_text("已决定 · 民事民决")
+    history = desk.locator("table").last
     expect(history.locator("tr", has_text="讨论中 → 已决定")).to_contain_text("板凳议事会")
-    expect(console.get_by_role("region", name="板凳议事会")).to_contain_text(
+    expect(desk.get_by_role("region", name="板凳议事会")).to_contain_text(
         "是否同意：消防通道停车？ — 通过")
-    publish(console, "处理中", "物业已联系施工队，下周画禁停线。")
-    publish(console, "已解决", "禁停线已画好，提示牌也立起来了。")
+    publish(desk, "处理中", "物业已联系施工队，下周画禁停线。")
+    publish(desk, "已解决", "禁停线已画好，提示牌也立起来了。")
 
     # 民事民评: the resident rates it, once, after 请确认.
     phone.reload()

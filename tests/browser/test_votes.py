@@ -12,7 +12,7 @@ from sqlalchemy import select
 from muling_kiosk.votes.models import Poll
 
 from .checks import check_screen
-from .conftest import PHONE
+from .conftest import CONSOLE_PASSWORD, PHONE
 
 TV = {"viewport": {"width": 1280, "height": 720}}
 
@@ -216,19 +216,14 @@ def test_the_public_board_and_a_closed_ballot_on_the_kiosk(tablet, make_poll, ma
     check_screen(tablet, "votes-meeting-tablet")
 
 
-def test_the_console_plans_a_meeting_and_follows_up_promises(browser, live_server, make_staff,
-                                                             make_poll, make_commitment):
-    make_staff("admin", username="liuyang", password="right password", display_name="刘洋")
+def test_the_console_plans_a_meeting_and_follows_up_promises(console, make_staff, make_poll,
+                                                             make_commitment):
+    admin = make_staff("admin", username="liuyang", password=CONSOLE_PASSWORD,
+                       display_name="刘洋")
     poll = make_poll(title="停车秩序议事会")
     make_commitment(item=poll.item, who="物业公司", what="在北侧空地划出24个车位",
                     due_on="2026-12-01")
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
-                                  locale="zh-CN")
-    page = context.new_page()
-    page.goto("/staff/login")
-    page.get_by_label("用户名").fill("liuyang")
-    page.get_by_label("密码").fill("right password")
-    page.get_by_role("button", name="登录").click()
+    page = console(admin)
     page.get_by_role("navigation").get_by_role("link", name="议事会").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("议事会")
     check_screen(page, "votes-meetings-console", kind="console")
@@ -254,4 +249,3 @@ def test_the_console_plans_a_meeting_and_follows_up_promises(browser, live_serve
     page.get_by_role("button", name=re.compile("标记完成")).click()
     expect(page.get_by_role("status")).to_have_text("已标记为完成。")
     expect(page.get_by_role("table")).to_contain_text("2026年11月28日")
-    context.close()
