@@ -226,16 +226,40 @@ def test_the_title_offered_is_the_first_words_without_a_number(make_suggestion):
     assert "138****5678" in description and "13812345678" not in description
 
 
-def test_an_item_removed_from_the_agenda_unlinks_the_suggestion(
+def test_an_item_removed_from_the_agenda_unlinks_the_suggestion_and_tells_the_resident(
         facilitator, tomorrow, make_suggestion):
     suggestion = make_suggestion()
-    item = bring(suggestion, tomorrow(), facilitator)
-    votes.delete_agenda_item(db.session.get(AgendaItem, item.id))
+    meeting = tomorrow()
+    item = bring(suggestion, meeting, facilitator)
+    votes.delete_agenda_item(db.session.get(AgendaItem, item.id), actor=facilitator)
     db.session.commit()
     db.session.expire_all()
     suggestion = db.session.get(Suggestion, suggestion.id)
     assert suggestion.agenda_item_id is None
+    assert suggestion.state == rules.DISCUSSING
     assert meetings.refusal(suggestion) is None  # it can be brought again
+    note = suggestion.events[-1]
+    day = meeting.starts_at.astimezone(TZ)
+    assert (note.kind, note.public, note.actor) == ("note", True, meetings.MEETING_ACTOR)
+    assert note.public_text.startswith(f"已不在 {day.month}月{day.day}日 ")
+    assert "板凳议事会的议程上" in note.public_text
+
+
+def test_a_removal_the_note_cannot_follow_still_removes_the_item(
+        facilitator, tomorrow, make_suggestion, monkeypatch):
+    suggestion = make_suggestion()
+    item = bring(suggestion, tomorrow(), facilitator)
+    before = len(history(suggestion))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the history is out of order")
+
+    monkeypatch.setattr(rules, "add_note", broken)
+    votes.delete_agenda_item(db.session.get(AgendaItem, item.id))
+    db.session.commit()
+    assert db.session.get(AgendaItem, item.id) is None
+    assert len(history(suggestion)) == before
+    assert db.session.get(Suggestion, suggestion.id).agenda_item_id is None
 
 
 # ---------- the result comes back ----------

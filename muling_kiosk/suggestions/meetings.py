@@ -4,13 +4,16 @@ decision back — 民事民提 → 民事民议 → 民事民决 → 民事民�
 - bring_to_meeting makes the suggestion an agenda item of an upcoming (or today's) meeting
   of its community, through the votes feature's add_agenda_item, links the two, and moves
   it to 讨论中 with a public reply saying when and where it is discussed.
+- unlink_removed_item listens to votes.signals.agenda_item_removed: when staff take such an
+  item off the agenda before anyone voted on it, the suggestion is told so in its history
+  (the earlier reply promised a meeting) and may be brought to a meeting again.
 - record_result listens to votes.signals.poll_closed: when that item's poll closes, the
   result and its figures go into the suggestion's history by themselves, and it becomes
   已决定 (or, when it has moved past that, the result is added as a public note). It runs
   inside the closing transaction, so a close that is rolled back leaves no trace here, and
   it never makes the close fail.
 
-The receiver is connected when this module is imported (once per process: blinker keeps
+The receivers are connected when this module is imported (once per process: blinker keeps
 one connection per function); the suggestions views import it, and create_app imports them.
 """
 
@@ -34,7 +37,7 @@ from ..staff.models import Staff
 from ..validation import Invalid
 from ..votes import services as votes
 from ..votes.models import AgendaItem, Meeting, Poll
-from ..votes.signals import poll_closed
+from ..votes.signals import agenda_item_removed, poll_closed
 from . import services as rules
 from .models import Suggestion
 
@@ -258,3 +261,38 @@ def record_result(poll: Poll, **_extra) -> None:
         except Exception:
             current_app.logger.exception(
                 "the result of poll %s was not added to suggestion %s", poll.id, target.id)
+
+
+# ---------- the item is taken off the agenda ----------
+
+
+def removal_reply(meeting: Meeting) -> str:
+    """What the resident reads when the meeting it was brought to will not discuss it."""
+    with force_locale(DEFAULT_LOCALE):
+        return _("It is no longer on the agenda of the bench meeting on %(when)s. The "
+                 "community will tell you here when and how it is taken up.",
+                 when=format_when(meeting.starts_at))
+
+
+@agenda_item_removed.connect
+def unlink_removed_item(item: AgendaItem, **_extra) -> None:
+    """agenda_item_removed: the suggestions that became this item are unlinked, and each
+    (unless merged into another) hears it in its history. Like record_result, a note that
+    cannot be written is logged and undone; the removal goes on."""
+    linked = db.session.scalars(
+        select(Suggestion).where(Suggestion.agenda_item_id == item.id)
+        .order_by(Suggestion.id).with_for_update()
+        .execution_options(populate_existing=True)).all()
+    if not linked:
+        return
+    reply = removal_reply(item.meeting)
+    for suggestion in linked:
+        suggestion.agenda_item = None
+        if suggestion.state == rules.MERGED:
+            continue
+        try:
+            with db.session.begin_nested():
+                rules.add_note(suggestion, reply, actor=MEETING_ACTOR)
+        except Exception:
+            current_app.logger.exception(
+                "the removal of item %s was not noted in suggestion %s", item.id, suggestion.id)

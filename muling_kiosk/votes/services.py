@@ -54,7 +54,7 @@ from .models import (
     PollOption,
     PresentCount,
 )
-from .signals import poll_closed
+from .signals import agenda_item_removed, poll_closed
 
 COUNT_MAX = 9999  # a typed total, 到会人数 or a quorum: four digits is a whole square
 OPTIONS_MIN, OPTIONS_MAX = 2, 6
@@ -250,6 +250,7 @@ def delete_agenda_item(item: AgendaItem, actor=None) -> None:
         meeting.current_item = None
     record("votes.delete_agenda_item", item, before=snapshot(item, ITEM_FIELDS),
            community_id=meeting.community_id, **_by(actor))
+    agenda_item_removed.send(item, actor=actor)
     db.session.delete(item)
     _touch_meeting(meeting)
 

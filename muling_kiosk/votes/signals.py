@@ -17,3 +17,8 @@ from flask.signals import Namespace
 _signals = Namespace()
 
 poll_closed = _signals.signal("votes.poll-closed")
+
+# Sent with the AgendaItem as sender (keyword: actor, the staff member or None) inside the
+# transaction that removes it, before the row goes: a receiver can still read the item and its
+# meeting, and what it adds commits with the removal.
+agenda_item_removed = _signals.signal("votes.agenda-item-removed")
