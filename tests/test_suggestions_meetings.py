@@ -504,6 +504,20 @@ def test_check_then_confirm_and_a_second_confirm_changes_nothing(
     assert "讨论中" in status and "的板凳议事会（林荫廊道）讨论" in status
 
 
+def test_removing_the_item_in_the_console_tells_the_resident_and_frees_the_suggestion(
+        client, sign_in, facilitator, tomorrow, make_suggestion):
+    suggestion = make_suggestion()
+    item_id = bring(suggestion, tomorrow(), facilitator).id
+    signed_in(client, sign_in, facilitator)
+    removed = client.post_form(f"/staff/votes/items/{item_id}/delete")
+    assert removed.status_code == 303
+    assert db.session.get(AgendaItem, item_id) is None
+    status = client.get(f"/m/t/{suggestion.code}").get_data(as_text=True)
+    assert "的板凳议事会的议程上。何时、怎样再议，社区会在这里告诉您。" in status
+    detail = client.get(f"/staff/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "提交议事会" in detail and "已列为" not in detail
+
+
 def test_refusals_over_http_keep_the_form_and_say_why(
         client, sign_in, facilitator, tomorrow, make_meeting, make_community, make_suggestion):
     tomorrow()
