@@ -378,8 +378,6 @@ def test_a_close_that_is_rolled_back_leaves_the_suggestion_as_it_was(
 
 def test_a_failing_suggestion_never_stops_the_close(app, facilitator, tomorrow,
                                                     make_suggestion, monkeypatch, caplog):
-    # A migration run earlier in this process (alembic's fileConfig) disables older loggers.
-    monkeypatch.setattr(app.logger, "disabled", False)
     suggestion = make_suggestion()
     item = bring(suggestion, tomorrow(), facilitator)
 
