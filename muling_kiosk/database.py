@@ -4,7 +4,7 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -113,13 +113,22 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 _HOLDS_WRITE_LOCK = "muling_holds_write_lock"
 
 
+def writes_on_get(view):
+    """Mark a GET view that writes (a download recorded in the audit log): on SQLite its first
+    transaction takes the write lock before reading, as a POST's does, so a write committed by
+    someone else meanwhile cannot make its own write fail with "database is locked"."""
+    view.writes_on_get = True
+    return view
+
+
 def _writes_expected() -> bool:
     """The first transaction of a mutating request will write: lock before reading."""
-    return (
-        has_request_context()
-        and request.method not in ("GET", "HEAD", "OPTIONS")
-        and not g.get("muling_committed", False)
-    )
+    if not has_request_context() or g.get("muling_committed", False):
+        return False
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "writes_on_get", False)
 
 
 def count_queries(engine: Engine) -> None:

@@ -24,7 +24,7 @@ from flask_babel import ngettext
 from ..access import public, staff_only
 from ..audit.services import record
 from ..communities.services import kiosk_community
-from ..database import utcnow
+from ..database import utcnow, writes_on_get
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..i18n import format_when
@@ -558,6 +558,7 @@ def _export_name(class_session: ClassSession, extension: str) -> str:
 
 
 @bp.get("/staff/classes/sessions/<int:class_session_id>/roster.csv")
+@writes_on_get
 @staff_only(*MANAGERS)
 def export_roster_csv(class_session_id: int):
     class_session = _staff_session(class_session_id)
@@ -567,6 +568,7 @@ def export_roster_csv(class_session_id: int):
 
 
 @bp.get("/staff/classes/sessions/<int:class_session_id>/roster.xlsx")
+@writes_on_get
 @staff_only(*MANAGERS)
 def export_roster_xlsx(class_session_id: int):
     class_session = _staff_session(class_session_id)
@@ -593,6 +595,7 @@ def cancel_session(class_session_id: int):
 
 
 @bp.get("/staff/classes/sessions/<int:class_session_id>/call-list")
+@writes_on_get
 @staff_only(*MANAGERS)
 def call_list(class_session_id: int):
     """After cancelling: whom to call, with whole numbers (recorded in the audit log)."""

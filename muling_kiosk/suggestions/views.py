@@ -36,7 +36,7 @@ from ..access import public, staff_only
 from ..audit.services import client_address, record
 from ..communities.models import Community
 from ..communities.services import community_by_slug, kiosk_community
-from ..database import utcnow
+from ..database import utcnow, writes_on_get
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..idempotency import new_request_key, parse_request_key
@@ -712,6 +712,7 @@ def _export(file_format: str):
 
 
 @bp.get("/staff/suggestions/export.csv")
+@writes_on_get
 @staff_only(*DECIDERS)
 def export_csv():
     """The inbox as filtered, as CSV (UTF-8 with BOM, formula-safe)."""
@@ -719,6 +720,7 @@ def export_csv():
 
 
 @bp.get("/staff/suggestions/export.xlsx")
+@writes_on_get
 @staff_only(*DECIDERS)
 def export_xlsx():
     return _export("xlsx")
