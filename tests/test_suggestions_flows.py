@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.serving import make_server
 from werkzeug.test import encode_multipart
 
 from muling_kiosk.audit.models import AuditEvent
@@ -179,16 +178,6 @@ def test_the_first_step_sent_twice_adds_its_photos_once(client, make_location):
     assert len(db.session.scalar(select(SuggestionDraft)).photos) == 2
 
 
-@pytest.fixture
-def served(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
 def _at_once(count: int, action) -> list:
     barrier, answers = threading.Barrier(count), []
 
@@ -207,9 +196,9 @@ def _at_once(count: int, action) -> list:
     return answers
 
 
-def test_both_steps_racing_over_http_make_one_draft_and_one_suggestion(served, make_location,
+def test_both_steps_racing_over_http_make_one_draft_and_one_suggestion(live_server, make_location,
                                                                        committed):
-    form_url = f"{served}/m/s/{make_location().token}"
+    form_url = f"{live_server}/m/s/{make_location().token}"
     browser = requests.Session()
     page = browser.get(form_url).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
