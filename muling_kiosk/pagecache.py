@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 from flask import Response, current_app, g, request, session
 from flask import make_response as flask_make_response
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .home.services import LARGE_TEXT_COOKIE
 from .i18n import LANG_COOKIE
 
 PLACEHOLDER = "\x00csrf\x00"
@@ -82,9 +84,6 @@ class PageCache:
         with self._lock:
             self._rendering.pop(key, None)
 
-    def __len__(self) -> int:
-        return len(self._pages)
-
 
 def init_app(app) -> None:
     app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SECONDS"])
@@ -135,10 +134,6 @@ def _belongs_to_nobody() -> bool:
 
 
 def _key() -> tuple:
-    from flask_babel import get_locale
-
-    from .home.services import LARGE_TEXT_COOKIE
-
     return (request.full_path, str(get_locale()), request.cookies.get(LANG_COOKIE),
             LARGE_TEXT_COOKIE in request.cookies,
             *(request.headers.get(name) for name in VARY_HEADERS))
@@ -168,4 +163,3 @@ def _executed(state) -> None:
 def _committed(session) -> None:
     if session.info.pop("page_cache_wrote", False):
         _bump()
-

@@ -231,15 +231,20 @@ def result_reply(poll: Poll) -> str:
                                   figures.present))
 
 
+def _locked_suggestions_of(agenda_item_id: int) -> list[Suggestion]:
+    """The suggestions that became this item, row-locked and read afresh, in a fixed order."""
+    return list(db.session.scalars(
+        select(Suggestion).where(Suggestion.agenda_item_id == agenda_item_id)
+        .order_by(Suggestion.id).with_for_update()
+        .execution_options(populate_existing=True)))
+
+
 @poll_closed.connect
 def record_result(poll: Poll, **_extra) -> None:
     """poll_closed: the suggestions that became this poll's item hear the result. A merged
     one is followed to the suggestion it joined. Each change is in a savepoint: whatever
     goes wrong with one suggestion is logged and undone, and the close goes on."""
-    linked = db.session.scalars(
-        select(Suggestion).where(Suggestion.agenda_item_id == poll.agenda_item_id)
-        .order_by(Suggestion.id).with_for_update()
-        .execution_options(populate_existing=True)).all()
+    linked = _locked_suggestions_of(poll.agenda_item_id)
     if not linked:
         return
     reply = result_reply(poll)
@@ -279,10 +284,7 @@ def unlink_removed_item(item: AgendaItem, **_extra) -> None:
     """agenda_item_removed: the suggestions that became this item are unlinked, and each
     (unless merged into another) hears it in its history. Like record_result, a note that
     cannot be written is logged and undone; the removal goes on."""
-    linked = db.session.scalars(
-        select(Suggestion).where(Suggestion.agenda_item_id == item.id)
-        .order_by(Suggestion.id).with_for_update()
-        .execution_options(populate_existing=True)).all()
+    linked = _locked_suggestions_of(item.id)
     if not linked:
         return
     reply = removal_reply(item.meeting)
