@@ -9,6 +9,7 @@ test sees what the request committed. Browser tests read the database after
 """
 
 import contextvars
+import itertools
 import os
 import re
 import shutil
@@ -16,9 +17,12 @@ import subprocess
 import sys
 import threading
 import uuid
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -29,6 +33,10 @@ from muling_kiosk.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("MULING_TEST_DATABASE_URL")
+
+# The suite's "now": every test starts at this instant (Asia/Shanghai, a Tuesday) and the clock
+# runs on from there. No test may read the real date: the suite passes on any day.
+TEST_NOW = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 pytest_plugins = ["tests.factories", "tests.factories_signups", "tests.factories_votes",
                   "tests.factories_suggestions"]
@@ -76,6 +84,24 @@ def _end_read_transaction() -> None:
         session = db.session()
         if not (session.new or session.dirty or session.deleted):
             session.rollback()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The clock every test runs on: TEST_NOW, ticking. `clock.move_to(when)` or
+    `clock.shift(timedelta)` to travel; the server threads of a live server follow it too."""
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _fresh_factory_numbers():
+    """Factories number what they make from 1 in every test, so names (and screenshots) do
+    not depend on which tests ran before."""
+    from tests import factories, factories_signups, factories_suggestions
+
+    for module in (factories, factories_signups, factories_suggestions):
+        module._numbers = itertools.count(1)
 
 
 @pytest.fixture

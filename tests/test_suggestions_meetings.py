@@ -130,10 +130,11 @@ def test_the_reply_is_written_in_chinese_whatever_the_staff_reads(
 
 
 def test_a_meeting_of_today_may_take_it_one_of_yesterday_has_ended(
-        facilitator, make_meeting, make_suggestion):
+        facilitator, make_meeting, make_suggestion, clock):
     now = datetime(2026, 11, 26, 20, 0, tzinfo=TZ)
     this_morning = make_meeting(starts_at=datetime(2026, 11, 26, 9, 0, tzinfo=TZ))
     last_night = make_meeting(starts_at=datetime(2026, 11, 25, 19, 0, tzinfo=TZ))
+    clock.move_to(now - timedelta(hours=1))  # the suggestion came in this evening
     suggestion = make_suggestion()
     with pytest.raises(Invalid) as refused:
         meetings.check(suggestion, last_night, "消防通道", "", staff=facilitator, now=now)

@@ -4,15 +4,20 @@
 
 runs axe-core (WCAG 2.x A/AA plus target-size and color-contrast-enhanced), measures every
 tappable element and every visible text, checks line spacing, that every asset is same-origin,
-and saves a screenshot. kind is "kiosk" (tablet), "phone" or "console".
+the layout (no sideways scrolling anywhere; on the kiosk and the TV nothing a step needs
+below the fold; no text squeezed into a column narrower than two characters), then takes a
+screenshot and compares it with its approved copy in docs/screenshots/ (see `pictures.py`).
+kind is "kiosk" (tablet), "phone", "console" or "tv".
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlparse
 
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import SCREENSHOT_DIR
+from .pictures import compare_with_approved, volatile_boxes
 
 HERE = Path(__file__).parent
 
@@ -22,13 +27,20 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 # (smallest text px, smallest target px, gap between targets px)
-LIMITS = {"kiosk": (24, 64, 24), "phone": (18, 48, 0), "console": (16, 24, 0)}
+LIMITS = {"kiosk": (24, 64, 24), "phone": (18, 48, 0), "console": (16, 24, 0),
+          "tv": (24, 64, 24)}
+# MULING_LAYOUT_REPORT=path: append layout problems to that file instead of failing.
+LAYOUT_REPORT = os.environ.get("MULING_LAYOUT_REPORT")
+# Screens where a person cannot scroll: what a step needs is inside the viewport.
+NO_FOLD = {"kiosk", "tv"}
 
 _axe = Axe()
 
 _MEASURE_TARGETS = (HERE / "measure_targets.js").read_text()
 
 _MEASURE_TEXT = (HERE / "measure_text.js").read_text()
+
+_MEASURE_LAYOUT = (HERE / "measure_layout.js").read_text()
 
 
 def assert_accessible(page) -> None:
@@ -93,21 +105,53 @@ def assert_no_horizontal_scroll(page) -> None:
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 
+def assert_layout(page, no_fold: bool) -> None:
+    """No text in a one-character column; with no_fold, everything a step needs (what can be
+    tapped, headings, the TV's bars and QR) inside the viewport: nobody scrolls a kiosk."""
+    layout = page.evaluate(_MEASURE_LAYOUT)
+    problems = []
+    if layout["narrow"]:
+        problems.append("text squeezed into a column: " + "; ".join(layout["narrow"]))
+    if no_fold and layout["outside"]:
+        problems.append(f'outside the {layout["width"]}x{layout["height"]} screen: '
+                        + "; ".join(layout["outside"]))
+    if problems and LAYOUT_REPORT:
+        # While fixing screens: note every problem of every screen instead of stopping.
+        with open(LAYOUT_REPORT, "a", encoding="utf-8") as report:
+            report.write(f"{page.url}\n  " + "\n  ".join(problems) + "\n")
+        return
+    assert not problems, "\n".join(problems)
+
+
+def settle(page) -> None:
+    """Measure a page only once its styles, fonts and images are in: measured while loading, a
+    link has the browser's default size (a flaky 22x21 "返回" once)."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
 def screenshot(page, name: str) -> Path:
+    """Save the screen as test-results/screenshots/<name>.png and compare it with the approved
+    docs/screenshots/<name>.png."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    settle(page)
+    page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
+    compare_with_approved(path, volatile_boxes(page))
     return path
 
 
 def check_screen(page, name: str | None, kind: str = "kiosk") -> None:
     """All the measurable rows of ACCESSIBILITY.md for the screen as it is now."""
     text_px, target_px, gap_px = LIMITS[kind]
+    settle(page)
     assert_accessible(page)
     assert_targets(page, target_px, gap_px)
     assert_text_sizes(page, text_px)
     assert_same_origin(page)
     assert_no_horizontal_scroll(page)
+    # A phone may scroll (up and down, never sideways); a tablet or a TV may not.
+    assert_layout(page, no_fold=kind in NO_FOLD and page.viewport_size["width"] >= 700)
     if kind == "kiosk":
         assert_primary_actions(page)
     if name:

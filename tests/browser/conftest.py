@@ -14,6 +14,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TABLET = {"viewport": {"width": 1280, "height": 800}, "has_touch": True}
+TABLET_PORTRAIT = {"viewport": {"width": 800, "height": 1280}, "has_touch": True}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
          "device_scale_factor": 2}
 SCREENSHOT_DIR = Path(os.environ.get(
@@ -46,6 +47,14 @@ def _page(browser, base_url, device, locale="zh-CN"):
 @pytest.fixture
 def tablet(browser, live_server):
     context, page = _page(browser, live_server, TABLET)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def tablet_portrait(browser, live_server):
+    """The station tablet turned upright (800×1280)."""
+    context, page = _page(browser, live_server, TABLET_PORTRAIT)
     yield page
     context.close()
 
