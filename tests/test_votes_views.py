@@ -248,6 +248,43 @@ def test_the_tv_follows_the_item_the_poll_and_the_close(client, make_poll):
     assert "议题 2：楼道灯维修" in nxt and "是否同意建充电棚？" not in nxt
 
 
+
+def test_the_tv_speaks_the_language_of_its_link_not_of_its_browser(client, make_poll):
+    """A TV bought in a shop asks for English: it still shows Chinese, the community's
+    language, unless its link says ?lang=en; then the stream and the fallback stay English."""
+    poll = make_poll(question="是否同意建充电棚？")
+    tv = f"/vote/tv/{poll.item.meeting.display_token}"
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    client.set_cookie("lang", "en")  # even a kiosk's language choice left in the browser
+    plain = text(client.get(tv, headers=english_browser))
+    assert '<html lang="zh-Hans"' in plain and "正在投票" in plain
+    assert f'sse-connect="{tv}/events"' in plain
+    english = text(client.get(f"{tv}?lang=en"))
+    assert '<html lang="en"' in english and "Voting now · <strong>0 ballots cast" in english
+    assert f'sse-connect="{tv}/events?lang=en"' in english
+    assert "Scan to vote on your phone" in english
+    stream = client.get(f"{tv}/events?lang=en", headers=english_browser, buffered=False)
+    first = next(stream.iter_encoded()).decode()  # the display now; then it waits
+    stream.close()
+    assert "event: display" in first and "Voting now" in first and "是否同意建充电棚？" in first
+    fallback = text(client.get(f"{tv}/state?v=0&lang=en", headers=HX))
+    assert "Voting now" in fallback and "lang=en" in fallback
+    chinese = text(client.get(f"{tv}/state?v=0", headers=english_browser | HX))
+    assert "正在投票" in chinese
+
+
+
+def test_staff_find_the_english_tv_link_next_to_the_tv_link(client, make_staff, sign_in,
+                                                             make_meeting):
+    meeting = make_meeting()
+    tv = f"http://kiosk.test/vote/tv/{meeting.display_token}"
+    sign_in(client, make_staff("admin"))
+    console = text(client.get(f"/staff/votes/{meeting.id}"))
+    assert f'<a href="{tv}">{tv}</a> · <a href="{tv}?lang=en">英文电视画面</a>' in console
+    run = text(client.get(f"/vote/run/{meeting.id}"))
+    assert f"{tv}<br>英文电视画面：{tv}?lang=en" in run
+
+
 # ---------- the facilitator on the tablet ----------
 
 

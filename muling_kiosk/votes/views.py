@@ -17,7 +17,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -27,6 +27,7 @@ from ..communities.services import kiosk_community
 from ..errors import render_error
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
+from ..i18n import DEFAULT_LOCALE
 from ..idempotency import parse_request_key
 from ..qr import public_url, qr_svg_inline
 from ..responses import fragment, go_to, page_or_fragment, wants_fragment
@@ -293,13 +294,21 @@ def phone_cast(ballot_token: str):
 # ---------- the TV display ----------
 
 
+def _tv_locale() -> str:
+    """The TV's language comes from its link, never from the TV's own browser (a TV bought in
+    a shop asks for English; the room reads Chinese): Chinese, or English with ?lang=en.
+    Nobody taps a TV, so there is no switch on it."""
+    return "en" if request.args.get("lang") == "en" else DEFAULT_LOCALE
+
+
 @bp.get("/vote/tv/<tv_token>")
 @public
 def tv(tv_token: str):
     meeting = services.meeting_by_display_token(tv_token)
     if meeting is None:
         abort(404)
-    return render_template("votes/tv.html", **_tv_context(meeting))
+    with force_locale(_tv_locale()):
+        return render_template("votes/tv.html", **_tv_context(meeting))
 
 
 @bp.get("/vote/tv/<tv_token>/state")
@@ -312,8 +321,9 @@ def tv_state(tv_token: str):
         abort(404)
     if request.args.get("v") == str(version):
         return "", 204
-    return render_template("votes/_tv.html",
-                           **_tv_context(services.meeting_by_display_token(tv_token)))
+    with force_locale(_tv_locale()):
+        return render_template("votes/_tv.html",
+                               **_tv_context(services.meeting_by_display_token(tv_token)))
 
 
 @bp.get("/vote/tv/<tv_token>/events")
@@ -327,12 +337,13 @@ def tv_events(tv_token: str):
         abort(404)
     app = current_app._get_current_object()
     watcher, renders = live.watcher_for(app), live.render_cache_for(app)
-    locale = str(get_locale())
+    locale = _tv_locale()  # the page's own language, which asked with the same ?lang
 
     def body(at_version: int) -> str:
         def render():
             meeting = services.meeting_by_display_token(tv_token)
-            return render_template("votes/_tv_body.html", **_tv_context(meeting))
+            with force_locale(locale):
+                return render_template("votes/_tv_body.html", **_tv_context(meeting))
 
         html = renders.get_or_render((tv_token, at_version, locale), render)
         db.session.remove()  # hold no database connection between events
@@ -362,7 +373,9 @@ def _tv_context(meeting: Meeting) -> dict:
     return {"meeting": meeting, "item": meeting.current_item, "poll": poll, "figures": figures,
             "qr": phone_qr(poll) if poll is not None and poll.is_open and poll.channel_phone
             else None, "phone_url": phone_url(poll) if poll is not None else None,
-            "winner": services.winner_label(poll) if poll is not None else None, **_names()}
+            "winner": services.winner_label(poll) if poll is not None else None,
+            # Kept on the TV's own requests (the stream, the fallback) so they speak alike.
+            "tv_lang": "en" if _tv_locale() == "en" else None, **_names()}
 
 
 # ---------- the facilitator on the tablet: /vote/run/… ----------
