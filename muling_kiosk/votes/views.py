@@ -3,6 +3,7 @@ facilitator's screens on the tablet (/vote/run/…) and the staff console (/staf
 
 import secrets
 import time
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -367,6 +368,17 @@ def tv_events(tv_token: str):
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
+def text_length(text: str | None) -> str:
+    """How much room a text takes on the TV, for its font size: "short", "medium", "long",
+    "longer" (a question can be this long) or "longest" (a long description). A Chinese
+    character is about as wide as two Latin letters."""
+    width = sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text or "")
+    for name, most in (("short", 16), ("medium", 40), ("long", 90), ("longer", 200)):
+        if width <= most:
+            return name
+    return "longest"
+
+
 def _tv_context(meeting: Meeting) -> dict:
     poll = services.shown_poll(meeting)
     figures = services.tally(poll) if poll is not None else None
@@ -375,7 +387,8 @@ def _tv_context(meeting: Meeting) -> dict:
             else None, "phone_url": phone_url(poll) if poll is not None else None,
             "winner": services.winner_label(poll) if poll is not None else None,
             # Kept on the TV's own requests (the stream, the fallback) so they speak alike.
-            "tv_lang": "en" if _tv_locale() == "en" else None, **_names()}
+            "tv_lang": "en" if _tv_locale() == "en" else None,
+            "text_length": text_length, **_names()}
 
 
 # ---------- the facilitator on the tablet: /vote/run/… ----------

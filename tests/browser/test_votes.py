@@ -71,7 +71,7 @@ def test_a_bench_meeting_from_the_first_tap_to_the_printed_minutes(
     tv.goto(f"/vote/tv/{meeting.display_token}")
     expect(tv.locator(".tv-question")).to_have_text("楼院环境议事会")
     expect(tv.get_by_text("议事会马上开始。")).to_be_visible()
-    check_screen(tv, "votes-tv-waiting")
+    check_screen(tv, "votes-tv-waiting", kind="tv")
 
     # The facilitator unlocks staff mode and picks the meeting.
     tablet.goto("/")
@@ -97,7 +97,7 @@ def test_a_bench_meeting_from_the_first_tap_to_the_printed_minutes(
     expect(tv.locator(".tv-question")).to_have_text("是否同意：电动车充电桩选址？")
     expect(tv.locator(".tv-status")).to_contain_text("已投 0 票")
     expect(tv.get_by_text("用手机扫码投票")).to_be_visible()
-    check_screen(tv, "votes-tv-open")
+    check_screen(tv, "votes-tv-open", kind="tv")
 
     # Hands: three for, one against that was a mistake and is taken back.
     poll = committed().scalar(select(Poll))
@@ -154,7 +154,7 @@ def test_a_bench_meeting_from_the_first_tap_to_the_printed_minutes(
     expect(tv.locator(".tv-result")).to_have_text("通过")
     expect(tv.locator(".tv-status")).to_contain_text("共 8 票")
     expect(tv.locator(".tv-bar-row").first).to_contain_text("6 票 · 75%")
-    check_screen(tv, "votes-tv-result")
+    check_screen(tv, "votes-tv-result", kind="tv")
 
     # A promise on the spot, then the next item: the TV follows again.
     tablet.get_by_role("link", name="记录这个议题的现场承诺").click()
