@@ -19,7 +19,6 @@ import threading
 import uuid
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -36,7 +35,15 @@ POSTGRES_URL = os.environ.get("MULING_TEST_DATABASE_URL")
 
 # The suite's "now": every test starts at this instant (Asia/Shanghai, a Tuesday) and the clock
 # runs on from there. No test may read the real date: the suite passes on any day.
-TEST_NOW = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+# Checks that it does: MULING_TEST_NOW=2027-11-23T09:30+08:00 moves the suite's "now";
+# MULING_WALL_CLOCK=2027-12-01T12:00+08:00 sets the machine's clock as Python code outside a
+# test sees it (session fixtures, the servers tests start), as if the suite ran a year later.
+TEST_NOW = datetime.fromisoformat(os.environ.get("MULING_TEST_NOW", "2026-11-24T09:30+08:00"))
+
+
+def pytest_configure(config):
+    if wall_clock := os.environ.get("MULING_WALL_CLOCK"):
+        time_machine.travel(datetime.fromisoformat(wall_clock), tick=True).start()
 
 pytest_plugins = ["tests.factories", "tests.factories_signups", "tests.factories_votes",
                   "tests.factories_suggestions"]
