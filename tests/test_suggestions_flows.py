@@ -305,6 +305,14 @@ def test_the_honeypot_turns_bots_away(client, make_location):
     assert db.session.scalar(select(AuditEvent.action)) == "suggestions.honeypot"
 
 
+def test_direction_marks_and_zero_width_characters_are_not_stored(client, make_location):
+    location = make_location()
+    suggestion = send(client, location, data={
+        "text": "\u200f凉亭\u200b旁边的路灯\u202e坏了\u2066三盏。\u200e",
+        "contact_name": "\u200f王\u200d阿姨"})
+    assert (suggestion.text, suggestion.contact_name) == ("凉亭旁边的路灯坏了三盏。", "王阿姨")
+
+
 @pytest.fixture
 def limited_client(make_app, community):
     app = make_app(RATELIMIT_ENABLED=True, SUGGESTION_RATE_LIMIT="2 per 10 minutes")

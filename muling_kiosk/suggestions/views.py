@@ -674,7 +674,7 @@ def _inbox_filters(viewer: Staff) -> rules.InboxFilters:
         category=args.get("category", "") if args.get("category") in rules.CATEGORIES else "",
         location_id=args.get("location", type=parse_id),
         day_from=_day("from"), day_to=_day("to"),
-        q=args.get("q", "").strip()[:100],
+        q=rules.clean_text(args.get("q", ""))[:100],
         assignee_id=viewer.id if assignee == "me" else None)
 
 
