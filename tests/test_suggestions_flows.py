@@ -293,6 +293,87 @@ def test_another_drafts_photo_is_not_shown(client, app, make_location):
     assert stranger.get(f"/m/s/{location.token}/photo/{photo.id}").status_code == 404
 
 
+# ---------- a text far too long ----------
+
+A_BOOK = "路" * 1_000_000  # pasted by mistake: 3 MB in UTF-8, 9 MB form-encoded
+
+
+@pytest.mark.parametrize(("encoding", "with_photo"), [
+    ("multipart", False), ("multipart", True), ("form", False)])
+def test_a_million_characters_are_answered_next_to_the_text_with_the_form_kept(
+        client, make_location, encoding, with_photo):
+    location = make_location()
+    url = f"/m/s/{location.token}"
+    key = form_key(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": client.csrf_token(url), "request_key": key, "category": "parking",
+            "text": A_BOOK, "contact_name": "王阿姨"}
+    if with_photo:
+        data["photos"] = FileStorage(io.BytesIO(jpeg_bytes()), "车.jpg")
+    if encoding == "multipart":
+        response = post_multipart(client, url, data)
+    else:
+        response = client.post(url, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422, page[:300]
+    assert "每张照片最大 10 MB" not in page
+    error = re.search(r'<p class="error" id="f-text-error">(.*?)</p>', page, re.S).group(1)
+    assert "文字太长了：收到了 1000000 个字，最多只能写 500 个字" in error
+    assert 'aria-invalid="true"' in page
+    assert re.search(r'value="parking" checked', page) and 'value="王阿姨"' in page
+    assert form_key(page) == key and "路" * 500 in page and A_BOOK not in page
+    if with_photo:
+        assert "已保存 1 张，还能再加 2 张。" in page  # the photo waits in the draft
+    assert count(Suggestion) == 0
+
+
+def test_the_tablet_answers_a_million_characters_next_to_the_text_too(client, community):
+    key = form_key(client.get("/suggest/write").get_data(as_text=True))
+    response = post_multipart(client, "/suggest/write", {
+        "csrf_token": client.csrf_token("/suggest/write"), "request_key": key,
+        "category": "other", "text": A_BOOK}, htmx=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.strip().startswith("<form")
+    assert "收到了 1000000 个字" in page and "照片" not in page
+
+
+@pytest.fixture
+def small_limit_client(make_app, community):
+    """MAX_CONTENT_LENGTH of 1 MB: a request larger than any request may be."""
+    return make_app(MAX_CONTENT_LENGTH=1024 * 1024).test_client()
+
+
+def test_more_than_a_request_may_carry_shows_the_form_again_as_it_was_saved(
+        small_limit_client, make_location):
+    client, location = small_limit_client, make_location()
+    url = f"/m/s/{location.token}"
+    response, key = write(client, location, {"text": "路灯坏了", "contact_name": "王阿姨"})
+    assert response.status_code == 422  # too short: the draft keeps what was typed
+    token = client.csrf_token(url)
+    response = client.post(url, data={"csrf_token": token, "request_key": key,
+                                      "text": A_BOOK})  # form-encoded: only text
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "每张照片" not in page
+    assert "文字太长了，发不出去。请删到 500 个字以内。" in page
+    assert "路灯坏了" in page and 'value="王阿姨"' in page and form_key(page) == key
+    response = post_multipart(client, url, {"csrf_token": token, "request_key": key,
+                                            "text": A_BOOK})  # text or photos: either
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "提交的内容太大了。文字最多 500 个字，每张照片最大 10 MB。" in page
+    page = post_multipart(client, "/suggest/write", {"csrf_token": token,
+                                                     "text": A_BOOK}).get_data(as_text=True)
+    assert "文字太长了，发不出去" in page and "照片" not in page  # the tablet takes no photos
+
+
+def test_elsewhere_a_text_too_long_is_not_called_a_photo(small_limit_client):
+    client = small_limit_client
+    token = client.csrf_token()
+    page = client.post("/language", data={"csrf_token": token, "lang": A_BOOK})
+    assert page.status_code == 413
+    assert "其中有一段文字太长了" in page.get_data(as_text=True)
+    assert "照片" not in page.get_data(as_text=True)
+
+
 # ---------- abuse ----------
 
 

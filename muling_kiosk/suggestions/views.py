@@ -31,12 +31,14 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import public, staff_only
 from ..audit.services import client_address, record
 from ..communities.models import Community
 from ..communities.services import community_by_slug, kiosk_community
 from ..database import utcnow, writes_on_get
+from ..errors import render_error, too_large_key
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..idempotency import new_request_key, parse_request_key
@@ -68,6 +70,8 @@ KIOSK_DONE = "person_suggestion_done"
 PHONE_DRAFT = "person_phone_suggestion_draft"
 PHONE_DONE = "person_phone_suggestion_done"
 FIELD_LIMIT = 4000  # what of a field we look at; the rules then say what is too long
+FIELDS = ("category", "text", "contact_name", "contact_phone")
+WRITE_ENDPOINTS = ("suggestions.kiosk_write", "suggestions.phone_write")
 BOARD_PAGE = 12
 INBOX_PAGE = 30
 FILTER_ARGS = ("state", "category", "location", "from", "to", "q", "assignee")
@@ -118,6 +122,51 @@ def _remember_device(response):
                             max_age=ONE_YEAR, httponly=True, samesite="Lax",
                             secure=request.is_secure)
     return response
+
+
+# ---------- a text too long to be sent ----------
+
+
+@bp.url_value_preprocessor
+def _room_for_a_long_text(endpoint, _values):
+    """The write form is multipart (photos). Werkzeug refuses a multipart text field longer
+    than MAX_FORM_MEMORY_SIZE with a 413 while the CSRF check reads the form, before any view
+    runs, and the 413 page speaks of photos: a pasted million characters got "每张照片最大
+    10 MB". Here the text may be as long as the whole request, which MAX_CONTENT_LENGTH
+    bounds (as it bounds the many smaller fields a form may already send), so it reaches the
+    rules and is answered next to the text field. This hook runs before the CSRF check."""
+    if endpoint in WRITE_ENDPOINTS and request.method == "POST":
+        request.max_form_memory_size = current_app.config["MAX_CONTENT_LENGTH"]
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    """Larger than the whole request may be: the form again, as far as it was saved before,
+    saying what is too long. Elsewhere, the error page."""
+    if request.endpoint not in WRITE_ENDPOINTS:
+        return render_error(413, too_large_key())
+    if request.endpoint == "suggestions.kiosk_write":
+        channel = _kiosk_channel()
+    else:
+        channel = _phone_channel(request.view_args["token"])
+    draft = _session_draft(channel)
+    errors, notice = {"text": _too_long_message()}, None
+    if channel.source == "phone" and too_large_key() is None:  # the text or the photos
+        errors, notice = {}, _("What you sent is too large. The text may have at most "
+                               "%(max)s characters, and each photo at most 10 MB.",
+                               max=rules.TEXT_MAX)
+    return _form_again(channel, 422, key=draft.request_key if draft else new_request_key(),
+                       values=_values_of(draft), errors=errors, notice=notice,
+                       photos=draft.photos if draft else ())
+
+
+def _too_long_message(count: int | None = None) -> str:
+    if count is None:
+        return _("This is far too long to send. Please shorten it to %(max)s characters.",
+                 max=rules.TEXT_MAX)
+    return _("This is far too long: %(count)s characters arrived, and at most %(max)s fit. "
+             "Only the first %(kept)s are kept below; please shorten them.",
+             count=count, max=rules.TEXT_MAX, kept=FIELD_LIMIT)
 
 
 # ---------- writing: shared by the tablet and the phone ----------
@@ -221,8 +270,8 @@ def _save_entry(channel: Channel):
     if done is not None:  # a resend after the suggestion was confirmed
         session[channel.done_key] = done.code
         return go_to(channel.done_url)
-    values = {name: str(form.get(name, ""))[:FIELD_LIMIT]
-              for name in ("category", "text", "contact_name", "contact_phone")}
+    sent = {name: str(form.get(name, "")) for name in FIELDS}
+    values = {name: value[:FIELD_LIMIT] for name, value in sent.items()}
     if form.get(HONEYPOT):
         record("suggestions.honeypot", None, staff=None, actor="form",
                community_id=channel.community.id)
@@ -258,11 +307,14 @@ def _save_entry(channel: Channel):
             if attempt == 2:
                 raise
     session[channel.draft_key] = key
-    if entry.errors:
+    errors = dict(entry.errors)
+    if "text" in errors and len(sent["text"]) > FIELD_LIMIT:  # a paste of a whole book
+        errors["text"] = _too_long_message(len(sent["text"]))
+    if errors:
         shown = {"category": entry.category, "text": entry.text[:FIELD_LIMIT],
                  "contact_name": values["contact_name"][:40],
                  "contact_phone": values["contact_phone"][:40]}
-        return _form_again(channel, 422, key=key, values=shown, errors=entry.errors,
+        return _form_again(channel, 422, key=key, values=shown, errors=errors,
                            photos=draft.photos)
     return go_to(channel.confirm_url)
 
