@@ -655,11 +655,68 @@ def test_writing_on_the_tablet_and_the_home_screen_forgetting_it(client, communi
     assert client.get("/suggest/done").headers["Location"] == "/suggest/"
 
 
+def test_the_tablet_form_comes_in_screens_and_keeps_what_each_one_had(client, community):
+    page = client.get("/suggest/write").get_data(as_text=True)
+    key = form_key(page)
+    assert page.count('name="category"') == 8 and 'name="text"' in page
+    assert 'name="step" value="text"' in page  # 下一步 of the category, shown with 大字
+    post = {"request_key": key, "screen": "all"}
+    response = client.post_form("/suggest/write", {**post, "step": "text", "text": "灯"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请选一个类别" in page
+    assert "请至少写" not in page  # the text is for the next screen
+    response = client.post_form("/suggest/write", {**post, "step": "text",
+                                                   "category": "repairs", "text": ""})
+    assert response.headers["Location"] == "/suggest/write?screen=text"
+    page = client.get("/suggest/write?screen=text").get_data(as_text=True)
+    assert 'name="category"' not in page and "类别：设施维修" in page
+    assert 'name="step" value="all"' in page  # 改类别
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "text",
+                                                   "text": "驿站门口的台阶太滑了。"})
+    assert response.headers["Location"] == "/suggest/confirm"
+    confirm_page = client.get("/suggest/confirm").get_data(as_text=True)
+    assert "设施维修" in confirm_page and "驿站门口的台阶太滑了。" in confirm_page
+    back = client.get("/suggest/write").get_data(as_text=True)  # 返回修改: all of it is kept
+    assert re.search(r'value="repairs" checked', back) and "驿站门口的台阶太滑了。" in back
+    # A resident's form has no name-and-number screen: the first screen instead.
+    page = client.get("/suggest/write?screen=contact").get_data(as_text=True)
+    assert "contact_phone" not in page and 'name="category"' in page
+
+
+def test_staff_give_the_name_and_number_on_a_screen_of_their_own(client, make_staff, sign_in):
+    sign_in(client, make_staff("volunteer", display_name="格格管家 赵桂芝"), via="tablet")
+    key = form_key(client.get("/suggest/write").get_data(as_text=True))
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "all",
+                                                   "step": "contact", "category": "repairs"})
+    assert response.status_code == 422 and "请至少写 5 个字" in response.get_data(as_text=True)
+    response = client.post_form("/suggest/write", {
+        "request_key": key, "screen": "all", "step": "contact", "category": "repairs",
+        "text": "王奶奶说楼道灯坏了。"})
+    assert response.headers["Location"] == "/suggest/write?screen=contact"
+    page = client.get("/suggest/write?screen=contact").get_data(as_text=True)
+    assert "contact_phone" in page and 'name="text"' not in page
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "contact",
+                                                   "contact_name": "王奶奶",
+                                                   "contact_phone": "12345"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "11 位" in page and 'value="王奶奶"' in page
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "contact",
+                                                   "contact_name": "王奶奶",
+                                                   "contact_phone": "139 5101 2345"})
+    assert response.headers["Location"] == "/suggest/confirm"
+    client.post_form("/suggest/confirm", {"request_key": key})
+    suggestion = db.session.scalar(select(Suggestion))
+    assert (suggestion.category, suggestion.text, suggestion.contact_name) == (
+        "repairs", "王奶奶说楼道灯坏了。", "王奶奶")
+
+
 def test_staff_mode_on_the_tablet_records_who_wrote_it(client, make_staff, sign_in):
     volunteer = make_staff("volunteer", display_name="格格管家 赵桂芝")
     sign_in(client, volunteer, via="tablet")
     page = client.get("/suggest/write").get_data(as_text=True)
-    assert "您正以格格管家 赵桂芝的身份替居民写建议" in page and "contact_phone" in page
+    assert "您正以格格管家 赵桂芝的身份替居民写建议" in page
+    # The name and number on a screen of their own, so each screen fits the tablet.
+    assert "contact_phone" in client.get("/suggest/write?screen=contact").get_data(as_text=True)
     client.post_form("/suggest/write", {"request_key": form_key(page), "category": "repairs",
                                         "text": "王奶奶说楼道灯坏了。", "contact_name": "王奶奶"})
     client.post_form("/suggest/confirm", {"request_key": form_key(page)})

@@ -698,6 +698,11 @@ def board_query(community_id: int, category: str = ""):
             .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()))
 
 
+def board_item(community_id: int, suggestion_id: int) -> Suggestion | None:
+    """One suggestion of the board, or None if the board does not show it."""
+    return db.session.scalar(board_query(community_id).where(Suggestion.id == suggestion_id))
+
+
 def board_replies(suggestion: Suggestion) -> list[SuggestionEvent]:
     """The community's replies, oldest first. Not the resident's rating comment: they wrote
     it for the community, not for the board (the board shows the rating itself)."""
