@@ -591,18 +591,62 @@ def assert_no_broken_words(page) -> None:
     assert not broken, f"words broken over two lines: {broken}"
 
 
-def test_the_phone_form_fits_320px_and_speaks_english(browser, live_server, make_location):
-    location = make_location()
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_phone_screens_fit_320px_in_both_languages(browser, live_server, make_location,
+                                                       make_suggestion, language):
+    """A resident's own small phone: the form, 请确认, the receipt, the progress page and the
+    rating scroll up and down, never sideways; English words stay whole."""
+    location = make_location(name="小区广场凉亭")
+    resolved = make_suggestion(state="resolved", text="东门的路灯已经修好了吗？晚上还是很黑。")
     context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640},
                                   has_touch=True, is_mobile=True, locale="zh-CN")
     page = context.new_page()
+    english = language == "en"
+
+    def check(screen):
+        check_screen(page, f"suggest-phone-{screen}-320-{language}", kind="phone")
+        assert_no_broken_words(page)
+
     page.goto(f"/m/s/{location.token}")
-    page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tell us your suggestion")
-    expect(page.get_by_role("radio", name="Parking")).to_be_attached()
-    page.get_by_role("textbox", name="Your suggestion").fill("x" * 520)
-    expect(page.locator("#f-text-count")).to_have_text("520 characters: 20 too many")
-    check_screen(page, "suggest-phone-form-320-en", kind="phone")
+    if english:
+        page.get_by_role("button", name="English").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Tell us your suggestion")
+        expect(page.get_by_role("radio", name="Parking")).to_be_attached()
+        page.get_by_role("textbox", name="Your suggestion").fill("x" * 520)
+        expect(page.locator("#f-text-count")).to_have_text("520 characters: 20 too many")
+        page.locator("label.chip", has_text="Greenery and environment").click()
+        check("form")
+        page.get_by_role("textbox", name="Your suggestion").fill(
+            "The streetlight by the east gate has been broken for a week; neighbours "
+            "stumble on the steps after dark.")
+        page.get_by_role("button", name="Next: check it").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Please check your suggestion")
+        check("confirm")
+        page.get_by_role("button", name="Confirm and send").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Your suggestion has been received")
+    else:
+        write_suggestion(page, "东门的路灯坏了一个星期了，晚上邻居在台阶上绊倒。", category="绿化环境")
+        check("form")
+        page.get_by_role("button", name="下一步：确认一下").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("请确认您的建议")
+        check("confirm")
+        page.get_by_role("button", name="确认提交").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("您的建议已经收到了")
+    check("receipt")
+    page.locator(".receipt .btn-primary").click()
+    expect(page.locator(".tracking-code-inline")).to_be_visible()
+    check("status")
+    page.goto(f"/m/t/{resolved.code}")
+    expect(page.locator("#rating")).to_be_visible()
+    check("rate")
+    page.locator("#rating label.chip").nth(1).click()
+    page.locator("#rating .btn-primary").click()
+    expect(page.locator("#rating .btn-primary")).to_have_text(
+        "Confirm my rating" if english else "确认评价")
+    check("rate-confirm")
+    page.goto(f"/board?c={location.community.slug}")
+    check("board")
     context.close()
 
 
