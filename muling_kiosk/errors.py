@@ -24,6 +24,9 @@ MESSAGES = {
           _l("Please go back and use the buttons on the screen.")),
     413: (_l("What you sent is too large"),
           _l("Photos can be at most 10 MB each. Please choose smaller photos.")),
+    "413-text": (_l("What you sent is too large"),
+                 _l("A text in it is far too long. Please go back, shorten it and send it "
+                    "again.")),
     429: (_l("Too many tries in a short time"),
           _l("Please wait a few minutes and try again.")),
     500: (_l("Something went wrong on our side"),
@@ -54,11 +57,22 @@ def layout_for(path: str) -> str:
     return "layouts/kiosk.html"
 
 
+def too_large_key() -> str | None:
+    """Which 413 message fits: photos only when the request could carry them and was larger
+    than the whole request may be; a form field larger than MAX_FORM_MEMORY_SIZE, or a
+    form without files, is a text that is too long."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if (request.mimetype == "multipart/form-data" and limit is not None
+            and (request.content_length is None or request.content_length > limit)):
+        return None
+    return "413-text"
+
+
 def _http_error(error: HTTPException):
     code = error.code if error.code in MESSAGES else 500
     if code == 500:
         return _server_error(error)
-    return render_error(code)
+    return render_error(code, too_large_key() if code == 413 else None)
 
 
 def _csrf_error(_error: CSRFError):

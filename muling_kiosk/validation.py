@@ -1,4 +1,7 @@
-"""How a service says "this input is not right": field → message, shown next to the field."""
+"""How a service says "this input is not right": field → message, shown next to the field;
+and the cleaning every free text gets before a rule looks at it."""
+
+import unicodedata
 
 
 class Invalid(Exception):
@@ -37,3 +40,20 @@ def id_or_none(raw) -> int | None:
         return parse_id(raw)
     except ValueError:
         return None
+
+
+# Line and paragraph separators (U+2028, U+2029) end a line like a newline does.
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def clean_text(raw) -> str:
+    """Free text as a person typed or pasted it, without what must not reach the page or the
+    database: newlines as \\n, and no control characters (tabs and newlines stay; NUL breaks
+    PostgreSQL), no lone surrogates, and no invisible format characters (category Cf): the
+    direction marks and overrides (U+200E/U+200F, U+202A–U+202E, U+2066–U+2069) that make a
+    text show in another order than it was written, and the zero-width characters (U+200B–
+    U+200D, U+2060, U+FEFF) that make two equal-looking texts differ. Trimmed."""
+    text = str(raw or "").replace("\r\n", "\n").translate(_LINE_BREAKS)
+    return "".join(ch for ch in text
+                   if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+                   ).strip()

@@ -14,6 +14,7 @@ from muling_kiosk.privacy import (
     mask_phone,
     normalise_phone,
 )
+from muling_kiosk.validation import clean_text
 
 
 @pytest.mark.parametrize(("raw", "ok"), [
@@ -35,6 +36,24 @@ def test_names_are_trimmed_and_control_characters_found():
     assert clean_name("  王   秀英 ") == "王 秀英"
     assert has_control_characters("王\x00秀英") and has_control_characters("a\u202eb")
     assert not has_control_characters("王秀英 Li")
+
+
+# Invisible characters a paste or a bot brings along: direction marks, embeddings, overrides
+# and isolates, zero-width characters and the byte-order mark.
+INVISIBLE = ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+             "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\u200c", "\u200d", "\u2060",
+             "\ufeff", "\u061c", "\u00ad"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_free_text_loses_invisible_format_characters(char):
+    assert clean_text(f"{char}路灯{char}坏了{char}") == "路灯坏了"
+
+
+def test_free_text_keeps_lines_and_tabs_and_loses_control_characters():
+    assert clean_text("  路灯\x00坏了\x07\r\n三盏\r灯\t。\u2028第二行 ") == "路灯坏了\n三盏\n灯\t。\n第二行"
+    assert clean_text(None) == "" and clean_text(5) == "5"
+    assert clean_text("Café 🙂 ①") == "Café 🙂 ①"  # letters, emoji and symbols stay
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+86", "-2", "@SUM(A1)", "\t=x"])

@@ -119,6 +119,20 @@ def test_control_characters_and_direction_overrides_never_reach_the_record(app):
     assert rules.clean_text("路灯\x00坏了\x07\r\n三盏\u202e灯\t。") == "路灯坏了\n三盏灯\t。"
 
 
+def test_direction_marks_and_zero_width_characters_never_reach_text_or_name(app):
+    entry = rules.check_entry("repairs", "\u200f路灯\u200e坏了\u2067三盏\u200b。\ufeff",
+                              "\u202e王\u200d阿姨\u200f", "")
+    assert entry.errors == {}
+    assert (entry.text, entry.contact_name) == ("路灯坏了三盏。", "王阿姨")
+    # Only invisible characters: nothing is left, so it is too short, not stored as written.
+    assert "text" in rules.check_entry("repairs", "\u200f" * 10).errors
+
+
+def test_a_place_name_loses_invisible_characters_too(community):
+    location = rules.create_location(community, "\u200f小区\u200b广场凉亭\u202e")
+    assert location.name == "小区广场凉亭"
+
+
 def test_category_name_and_number_are_checked(app):
     entry = rules.check_entry("sports", "路灯坏了三盏。", "王" * 21, "12345")
     assert set(entry.errors) == {"category", "contact_name", "contact_phone"}

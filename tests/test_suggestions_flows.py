@@ -293,6 +293,87 @@ def test_another_drafts_photo_is_not_shown(client, app, make_location):
     assert stranger.get(f"/m/s/{location.token}/photo/{photo.id}").status_code == 404
 
 
+# ---------- a text far too long ----------
+
+A_BOOK = "路" * 1_000_000  # pasted by mistake: 3 MB in UTF-8, 9 MB form-encoded
+
+
+@pytest.mark.parametrize(("encoding", "with_photo"), [
+    ("multipart", False), ("multipart", True), ("form", False)])
+def test_a_million_characters_are_answered_next_to_the_text_with_the_form_kept(
+        client, make_location, encoding, with_photo):
+    location = make_location()
+    url = f"/m/s/{location.token}"
+    key = form_key(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": client.csrf_token(url), "request_key": key, "category": "parking",
+            "text": A_BOOK, "contact_name": "王阿姨"}
+    if with_photo:
+        data["photos"] = FileStorage(io.BytesIO(jpeg_bytes()), "车.jpg")
+    if encoding == "multipart":
+        response = post_multipart(client, url, data)
+    else:
+        response = client.post(url, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422, page[:300]
+    assert "每张照片最大 10 MB" not in page
+    error = re.search(r'<p class="error" id="f-text-error">(.*?)</p>', page, re.S).group(1)
+    assert "文字太长了：收到了 1000000 个字，最多只能写 500 个字" in error
+    assert 'aria-invalid="true"' in page
+    assert re.search(r'value="parking" checked', page) and 'value="王阿姨"' in page
+    assert form_key(page) == key and "路" * 500 in page and A_BOOK not in page
+    if with_photo:
+        assert "已保存 1 张，还能再加 2 张。" in page  # the photo waits in the draft
+    assert count(Suggestion) == 0
+
+
+def test_the_tablet_answers_a_million_characters_next_to_the_text_too(client, community):
+    key = form_key(client.get("/suggest/write").get_data(as_text=True))
+    response = post_multipart(client, "/suggest/write", {
+        "csrf_token": client.csrf_token("/suggest/write"), "request_key": key,
+        "category": "other", "text": A_BOOK}, htmx=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.strip().startswith("<form")
+    assert "收到了 1000000 个字" in page and "照片" not in page
+
+
+@pytest.fixture
+def small_limit_client(make_app, community):
+    """MAX_CONTENT_LENGTH of 1 MB: a request larger than any request may be."""
+    return make_app(MAX_CONTENT_LENGTH=1024 * 1024).test_client()
+
+
+def test_more_than_a_request_may_carry_shows_the_form_again_as_it_was_saved(
+        small_limit_client, make_location):
+    client, location = small_limit_client, make_location()
+    url = f"/m/s/{location.token}"
+    response, key = write(client, location, {"text": "路灯坏了", "contact_name": "王阿姨"})
+    assert response.status_code == 422  # too short: the draft keeps what was typed
+    token = client.csrf_token(url)
+    response = client.post(url, data={"csrf_token": token, "request_key": key,
+                                      "text": A_BOOK})  # form-encoded: only text
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "每张照片" not in page
+    assert "文字太长了，发不出去。请删到 500 个字以内。" in page
+    assert "路灯坏了" in page and 'value="王阿姨"' in page and form_key(page) == key
+    response = post_multipart(client, url, {"csrf_token": token, "request_key": key,
+                                            "text": A_BOOK})  # text or photos: either
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "提交的内容太大了。文字最多 500 个字，每张照片最大 10 MB。" in page
+    page = post_multipart(client, "/suggest/write", {"csrf_token": token,
+                                                     "text": A_BOOK}).get_data(as_text=True)
+    assert "文字太长了，发不出去" in page and "照片" not in page  # the tablet takes no photos
+
+
+def test_elsewhere_a_text_too_long_is_not_called_a_photo(small_limit_client):
+    client = small_limit_client
+    token = client.csrf_token()
+    page = client.post("/language", data={"csrf_token": token, "lang": A_BOOK})
+    assert page.status_code == 413
+    assert "其中有一段文字太长了" in page.get_data(as_text=True)
+    assert "照片" not in page.get_data(as_text=True)
+
+
 # ---------- abuse ----------
 
 
@@ -303,6 +384,14 @@ def test_the_honeypot_turns_bots_away(client, make_location):
     assert "没有提交成功" in response.get_data(as_text=True)
     assert count(SuggestionDraft) == 0 and count(Suggestion) == 0
     assert db.session.scalar(select(AuditEvent.action)) == "suggestions.honeypot"
+
+
+def test_direction_marks_and_zero_width_characters_are_not_stored(client, make_location):
+    location = make_location()
+    suggestion = send(client, location, data={
+        "text": "\u200f凉亭\u200b旁边的路灯\u202e坏了\u2066三盏。\u200e",
+        "contact_name": "\u200f王\u200d阿姨"})
+    assert (suggestion.text, suggestion.contact_name) == ("凉亭旁边的路灯坏了三盏。", "王阿姨")
 
 
 @pytest.fixture
@@ -566,11 +655,68 @@ def test_writing_on_the_tablet_and_the_home_screen_forgetting_it(client, communi
     assert client.get("/suggest/done").headers["Location"] == "/suggest/"
 
 
+def test_the_tablet_form_comes_in_screens_and_keeps_what_each_one_had(client, community):
+    page = client.get("/suggest/write").get_data(as_text=True)
+    key = form_key(page)
+    assert page.count('name="category"') == 8 and 'name="text"' in page
+    assert 'name="step" value="text"' in page  # 下一步 of the category, shown with 大字
+    post = {"request_key": key, "screen": "all"}
+    response = client.post_form("/suggest/write", {**post, "step": "text", "text": "灯"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请选一个类别" in page
+    assert "请至少写" not in page  # the text is for the next screen
+    response = client.post_form("/suggest/write", {**post, "step": "text",
+                                                   "category": "repairs", "text": ""})
+    assert response.headers["Location"] == "/suggest/write?screen=text"
+    page = client.get("/suggest/write?screen=text").get_data(as_text=True)
+    assert 'name="category"' not in page and "类别：设施维修" in page
+    assert 'name="step" value="all"' in page  # 改类别
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "text",
+                                                   "text": "驿站门口的台阶太滑了。"})
+    assert response.headers["Location"] == "/suggest/confirm"
+    confirm_page = client.get("/suggest/confirm").get_data(as_text=True)
+    assert "设施维修" in confirm_page and "驿站门口的台阶太滑了。" in confirm_page
+    back = client.get("/suggest/write").get_data(as_text=True)  # 返回修改: all of it is kept
+    assert re.search(r'value="repairs" checked', back) and "驿站门口的台阶太滑了。" in back
+    # A resident's form has no name-and-number screen: the first screen instead.
+    page = client.get("/suggest/write?screen=contact").get_data(as_text=True)
+    assert "contact_phone" not in page and 'name="category"' in page
+
+
+def test_staff_give_the_name_and_number_on_a_screen_of_their_own(client, make_staff, sign_in):
+    sign_in(client, make_staff("volunteer", display_name="格格管家 赵桂芝"), via="tablet")
+    key = form_key(client.get("/suggest/write").get_data(as_text=True))
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "all",
+                                                   "step": "contact", "category": "repairs"})
+    assert response.status_code == 422 and "请至少写 5 个字" in response.get_data(as_text=True)
+    response = client.post_form("/suggest/write", {
+        "request_key": key, "screen": "all", "step": "contact", "category": "repairs",
+        "text": "王奶奶说楼道灯坏了。"})
+    assert response.headers["Location"] == "/suggest/write?screen=contact"
+    page = client.get("/suggest/write?screen=contact").get_data(as_text=True)
+    assert "contact_phone" in page and 'name="text"' not in page
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "contact",
+                                                   "contact_name": "王奶奶",
+                                                   "contact_phone": "12345"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "11 位" in page and 'value="王奶奶"' in page
+    response = client.post_form("/suggest/write", {"request_key": key, "screen": "contact",
+                                                   "contact_name": "王奶奶",
+                                                   "contact_phone": "139 5101 2345"})
+    assert response.headers["Location"] == "/suggest/confirm"
+    client.post_form("/suggest/confirm", {"request_key": key})
+    suggestion = db.session.scalar(select(Suggestion))
+    assert (suggestion.category, suggestion.text, suggestion.contact_name) == (
+        "repairs", "王奶奶说楼道灯坏了。", "王奶奶")
+
+
 def test_staff_mode_on_the_tablet_records_who_wrote_it(client, make_staff, sign_in):
     volunteer = make_staff("volunteer", display_name="格格管家 赵桂芝")
     sign_in(client, volunteer, via="tablet")
     page = client.get("/suggest/write").get_data(as_text=True)
-    assert "您正以格格管家 赵桂芝的身份替居民写建议" in page and "contact_phone" in page
+    assert "您正以格格管家 赵桂芝的身份替居民写建议" in page
+    # The name and number on a screen of their own, so each screen fits the tablet.
+    assert "contact_phone" in client.get("/suggest/write?screen=contact").get_data(as_text=True)
     client.post_form("/suggest/write", {"request_key": form_key(page), "category": "repairs",
                                         "text": "王奶奶说楼道灯坏了。", "contact_name": "王奶奶"})
     client.post_form("/suggest/confirm", {"request_key": form_key(page)})

@@ -9,7 +9,6 @@ public word without a new state), so the resident's history is always complete.
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -27,13 +26,12 @@ from ..idempotency import find_by_request_key
 from ..privacy import (
     NAME_MAX,
     clean_name,
-    has_control_characters,
     is_mobile,
     mask_phone,
     normalise_phone,
 )
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
-from ..validation import Invalid
+from ..validation import Invalid, clean_text
 from . import photos as photo_rules
 from . import ratelimit
 from .models import (
@@ -128,22 +126,9 @@ DRAFT_HOURS = 24
 # Tracking codes: no 0/O/1/I, so nobody mixes them up when reading one aloud.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10  # 32 ** 10 = 2 ** 50
-# Characters a person or a bot may send that must not reach the page or the database:
-# control characters (NUL breaks PostgreSQL) and the bidirectional overrides that can make
-# text display in another order than it was written.
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # ---------- small rules ----------
-
-
-def clean_text(raw) -> str:
-    """Newlines as \\n, no control characters (tabs and newlines stay), trimmed."""
-    text = str(raw or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text
-                   if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs")
-                                       and ch not in _BIDI))
-    return text.strip()
 
 
 def new_code() -> str:
@@ -189,10 +174,10 @@ def state_name(key: str) -> str:
 
 
 def _location_name(raw) -> tuple[str, dict]:
-    name = clean_name(raw)
+    name = clean_name(clean_text(raw))
     if not name:
         return name, {"name": _l("Please give the place a name people know, e.g. 小区广场凉亭.")}
-    if len(name) > LOCATION_NAME_MAX or has_control_characters(name):
+    if len(name) > LOCATION_NAME_MAX:
         return name[:LOCATION_NAME_MAX], {"name": _l("Use at most 60 ordinary characters.")}
     return name, {}
 
@@ -272,13 +257,12 @@ def check_entry(category, text, contact_name="", contact_phone="") -> Entry:
     elif len(entry.text) > TEXT_MAX:
         entry.errors["text"] = _l("Please shorten it to %(max)s characters (now %(count)s).",
                                   max=TEXT_MAX, count=len(entry.text))
-    name = clean_name(str(contact_name or ""))
-    if len(name) > NAME_MAX or has_control_characters(name):
+    # Cleaned like the text (no direction marks or zero-width characters), on one line.
+    name = clean_name(clean_text(contact_name))
+    if len(name) > NAME_MAX:
         entry.errors["contact_name"] = _l("Use at most %(max)s ordinary characters.",
                                           max=NAME_MAX)
-    # Kept for the form shown again, without the characters the database cannot hold.
-    entry.contact_name = "".join(ch for ch in name if unicodedata.category(ch)
-                                 not in ("Cc", "Cf", "Cs"))[:NAME_MAX]
+    entry.contact_name = name[:NAME_MAX]  # kept for the form shown again
     raw_phone = str(contact_phone or "").strip()
     phone = normalise_phone(raw_phone)
     if raw_phone and not is_mobile(phone):
@@ -712,6 +696,11 @@ def board_query(community_id: int, category: str = ""):
     # The replies of the whole page in one query, not one per suggestion.
     return (query.options(selectinload(Suggestion.events))
             .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()))
+
+
+def board_item(community_id: int, suggestion_id: int) -> Suggestion | None:
+    """One suggestion of the board, or None if the board does not show it."""
+    return db.session.scalar(board_query(community_id).where(Suggestion.id == suggestion_id))
 
 
 def board_replies(suggestion: Suggestion) -> list[SuggestionEvent]:

@@ -31,12 +31,14 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import public, staff_only
 from ..audit.services import client_address, record
 from ..communities.models import Community
 from ..communities.services import community_by_slug, kiosk_community
 from ..database import utcnow, writes_on_get
+from ..errors import render_error, too_large_key
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..idempotency import new_request_key, parse_request_key
@@ -68,7 +70,20 @@ KIOSK_DONE = "person_suggestion_done"
 PHONE_DRAFT = "person_phone_suggestion_draft"
 PHONE_DONE = "person_phone_suggestion_done"
 FIELD_LIMIT = 4000  # what of a field we look at; the rules then say what is too long
+FIELDS = ("category", "text", "contact_name", "contact_phone")
+WRITE_ENDPOINTS = ("suggestions.kiosk_write", "suggestions.phone_write")
+# The tablet's form comes in screens that fit without scrolling: "all" (the category and the
+# text; with 大字 the style sheet shows only the category there, and the text follows on a
+# screen of its own), "text", and "contact" when staff write for a resident. What a screen
+# does not show is kept in the draft. A phone shows everything on one page ("all").
+KIOSK_SCREENS = ("all", "text")
+STAFF_SCREENS = ("all", "text", "contact")
+SCREEN_FIELDS = {"all": ("category", "text"), "text": ("text",),
+                 "contact": ("contact_name", "contact_phone")}
+# What must be right before a screen is shown (going back needs nothing new).
+NEEDED_BEFORE = {"all": (), "text": ("category",), "contact": ("category", "text")}
 BOARD_PAGE = 12
+KIOSK_BOARD_PAGE = 3  # what the tablet shows at once, in any orientation and with 大字
 INBOX_PAGE = 30
 FILTER_ARGS = ("state", "category", "location", "from", "to", "q", "assignee")
 
@@ -120,6 +135,51 @@ def _remember_device(response):
     return response
 
 
+# ---------- a text too long to be sent ----------
+
+
+@bp.url_value_preprocessor
+def _room_for_a_long_text(endpoint, _values):
+    """The write form is multipart (photos). Werkzeug refuses a multipart text field longer
+    than MAX_FORM_MEMORY_SIZE with a 413 while the CSRF check reads the form, before any view
+    runs, and the 413 page speaks of photos: a pasted million characters got "每张照片最大
+    10 MB". Here the text may be as long as the whole request, which MAX_CONTENT_LENGTH
+    bounds (as it bounds the many smaller fields a form may already send), so it reaches the
+    rules and is answered next to the text field. This hook runs before the CSRF check."""
+    if endpoint in WRITE_ENDPOINTS and request.method == "POST":
+        request.max_form_memory_size = current_app.config["MAX_CONTENT_LENGTH"]
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    """Larger than the whole request may be: the form again, as far as it was saved before,
+    saying what is too long. Elsewhere, the error page."""
+    if request.endpoint not in WRITE_ENDPOINTS:
+        return render_error(413, too_large_key())
+    if request.endpoint == "suggestions.kiosk_write":
+        channel = _kiosk_channel()
+    else:
+        channel = _phone_channel(request.view_args["token"])
+    draft = _session_draft(channel)
+    errors, notice = {"text": _too_long_message()}, None
+    if channel.source == "phone" and too_large_key() is None:  # the text or the photos
+        errors, notice = {}, _("What you sent is too large. The text may have at most "
+                               "%(max)s characters, and each photo at most 10 MB.",
+                               max=rules.TEXT_MAX)
+    return _form_again(channel, 422, key=draft.request_key if draft else new_request_key(),
+                       values=_values_of(draft), errors=errors, notice=notice,
+                       photos=draft.photos if draft else (), screen=_first_screen(channel))
+
+
+def _too_long_message(count: int | None = None) -> str:
+    if count is None:
+        return _("This is far too long to send. Please shorten it to %(max)s characters.",
+                 max=rules.TEXT_MAX)
+    return _("This is far too long: %(count)s characters arrived, and at most %(max)s fit. "
+             "Only the first %(kept)s are kept below; please shorten them.",
+             count=count, max=rules.TEXT_MAX, kept=FIELD_LIMIT)
+
+
 # ---------- writing: shared by the tablet and the phone ----------
 
 
@@ -137,6 +197,7 @@ class Channel:
     confirm_url: str
     done_url: str
     templates: dict
+    screens: tuple = ("all",)
 
     @property
     def exempt(self) -> bool:
@@ -155,7 +216,8 @@ def _kiosk_channel() -> Channel:
                    {"form": "suggestions/kiosk_write.html",
                     "form_fragment": "suggestions/_form.html",
                     "confirm": "suggestions/kiosk_confirm.html",
-                    "confirm_fragment": "suggestions/_confirm.html"})
+                    "confirm_fragment": "suggestions/_confirm.html"},
+                   STAFF_SCREENS if staff else KIOSK_SCREENS)
 
 
 def _phone_channel(token: str) -> Channel:
@@ -184,11 +246,31 @@ def _session_draft(channel: Channel):
 
 
 def _form_context(channel: Channel, *, key: str, values: dict, errors: dict, photos=(),
-                  notice: str | None = None) -> dict:
+                  notice: str | None = None, screen: str = "all") -> dict:
     return {"channel": channel, "location": channel.location, "community": channel.community,
             "request_key": key, "values": values, "errors": errors, "photos": list(photos),
-            "notice": notice, "text_min": rules.TEXT_MIN,
+            "notice": notice, "text_min": rules.TEXT_MIN, "screen": screen,
+            "category_name": rules.category_name(values["category"])
+            if values.get("category") in rules.CATEGORIES else "",
             "text_max": rules.TEXT_MAX, "max_photos": rules.MAX_PHOTOS}
+
+
+def _first_screen(channel: Channel) -> str:
+    return channel.screens[0]
+
+
+def _screen_asked(channel: Channel, raw) -> str:
+    return raw if raw in channel.screens else _first_screen(channel)
+
+
+def _screen_for(channel: Channel, screen: str, fields) -> str:
+    """The screen that shows what is to be fixed: this one if it can, else the first that
+    can (a phone has one screen)."""
+    for candidate in (screen, *channel.screens):
+        if candidate in channel.screens and any(
+                name in SCREEN_FIELDS.get(candidate, ()) for name in fields):
+            return candidate
+    return screen
 
 
 def _values_of(draft) -> dict:
@@ -204,7 +286,8 @@ def _show_form(channel: Channel):
     key = draft.request_key if draft is not None else new_request_key()
     return render_template(channel.templates["form"], **_form_context(
         channel, key=key, values=_values_of(draft), errors={},
-        photos=draft.photos if draft is not None else ()))
+        photos=draft.photos if draft is not None else (),
+        screen=_screen_asked(channel, request.args.get("screen"))))
 
 
 def _form_again(channel: Channel, status: int, **context):
@@ -213,28 +296,35 @@ def _form_again(channel: Channel, status: int, **context):
 
 
 def _save_entry(channel: Channel):
-    """The form's first submit: keep it as a draft and show the 请确认 screen, or show the
-    form again with what to fix (everything typed kept, good photos already stored)."""
+    """The form's submit: keep it as a draft and show the 请确认 screen (or, on the tablet,
+    the next screen of the form), or show the form again with what to fix (everything typed
+    kept, good photos already stored). Fields a screen does not show keep the draft's."""
     form = request.form
     key = parse_request_key(form.get("request_key")) or new_request_key()
     done = rules.submitted_with_key(key)
     if done is not None:  # a resend after the suggestion was confirmed
         session[channel.done_key] = done.code
         return go_to(channel.done_url)
-    values = {name: str(form.get(name, ""))[:FIELD_LIMIT]
-              for name in ("category", "text", "contact_name", "contact_phone")}
+    screen = _screen_asked(channel, form.get("screen"))
+    # The screen to go to (上一步 / 下一步 within the form); none: on to 请确认.
+    move = form.get("step") if form.get("step") in channel.screens else None
+    kept = _values_of(rules.draft_for(key, channel.community.id))
+    sent = {name: str(form[name]) if name in form else kept.get(name) or ""
+            for name in FIELDS}
+    values = {name: value[:FIELD_LIMIT] for name, value in sent.items()}
     if form.get(HONEYPOT):
         record("suggestions.honeypot", None, staff=None, actor="form",
                community_id=channel.community.id)
         db.session.commit()
-        return _form_again(channel, 422, key=key, values=values, errors={}, notice=_(
-            "This could not be sent. Please reload the page and try again."))
+        return _form_again(channel, 422, key=key, values=values, errors={}, screen=screen,
+                           notice=_("This could not be sent. Please reload the page and "
+                                    "try again."))
     if not channel.exempt:
         try:
             ratelimit.check(device_id(), client_address())
         except ratelimit.RateLimited as limited:
             return _form_again(channel, 429, key=key, values=values, errors={},
-                               notice=_rate_message(limited))
+                               screen=screen, notice=_rate_message(limited))
     # A file input with nothing chosen sends a part without a file name: not an upload.
     uploads = [(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename]
     if channel.source != "phone":
@@ -258,12 +348,20 @@ def _save_entry(channel: Channel):
             if attempt == 2:
                 raise
     session[channel.draft_key] = key
-    if entry.errors:
+    errors = dict(entry.errors)
+    if "text" in errors and len(sent["text"]) > FIELD_LIMIT:  # a paste of a whole book
+        errors["text"] = _too_long_message(len(sent["text"]))
+    if move is not None:
+        errors = {name: error for name, error in errors.items()
+                  if name in NEEDED_BEFORE[move]}
+    if errors:
         shown = {"category": entry.category, "text": entry.text[:FIELD_LIMIT],
                  "contact_name": values["contact_name"][:40],
                  "contact_phone": values["contact_phone"][:40]}
-        return _form_again(channel, 422, key=key, values=shown, errors=entry.errors,
-                           photos=draft.photos)
+        return _form_again(channel, 422, key=key, values=shown, errors=errors,
+                           photos=draft.photos, screen=_screen_for(channel, screen, errors))
+    if move is not None:
+        return go_to(f"{channel.form_url}?screen={move}")
     return go_to(channel.confirm_url)
 
 
@@ -375,11 +473,44 @@ def kiosk_done():
 @bp.get("/suggest/board")
 @public
 def kiosk_board():
+    """百姓畅言栏 on the tablet: a few cards a page with big 上一页 / 下一页, each opening the
+    whole suggestion; the kind is chosen on a screen of its own. Nothing to scroll."""
     def render():
         community = kiosk_community()
         if community is None:
             abort(404)
-        return _board("suggestions/kiosk_board.html", community, "suggestions.kiosk_board")
+        return _board("suggestions/kiosk_board.html", community, "suggestions.kiosk_board",
+                      per_page=KIOSK_BOARD_PAGE)
+
+    return cached_page(render)
+
+
+@bp.get("/suggest/board/kinds")
+@public
+def kiosk_board_kinds():
+    def render():
+        if kiosk_community() is None:
+            abort(404)
+        return render_template("suggestions/kiosk_board_kinds.html",
+                               category=_board_category())
+
+    return cached_page(render)
+
+
+@bp.get("/suggest/board/<int:suggestion_id>")
+@public
+def kiosk_board_item(suggestion_id: int):
+    def render():
+        community = kiosk_community()
+        item = rules.board_item(community.id, suggestion_id) if community else None
+        if item is None:
+            abort(404)
+        category = _board_category()
+        back = url_for("suggestions.kiosk_board", category=category or None,
+                       page=request.args.get("page", type=parse_page))
+        return render_template("suggestions/kiosk_board_item.html", item=item, back=back,
+                               replies=rules.board_replies(item),
+                               mask_numbers=rules.mask_numbers)
 
     return cached_page(render)
 
@@ -533,12 +664,15 @@ def _check_rating(values: dict) -> dict:
 # ---------- the public board (百姓畅言栏) ----------
 
 
-def _board(template: str, community: Community, endpoint: str):
+def _board_category() -> str:
     category = request.args.get("category", "")
-    if category not in rules.CATEGORIES:
-        category = ""
+    return category if category in rules.CATEGORIES else ""
+
+
+def _board(template: str, community: Community, endpoint: str, per_page: int = BOARD_PAGE):
+    category = _board_category()
     page = page_of(rules.board_query(community.id, category),
-                   request.args.get("page", 1, type=parse_page), BOARD_PAGE)
+                   request.args.get("page", 1, type=parse_page), per_page)
     return render_template(template, community=community, page=page, category=category,
                            endpoint=endpoint, replies=rules.board_replies,
                            mask_numbers=rules.mask_numbers)
@@ -674,7 +808,7 @@ def _inbox_filters(viewer: Staff) -> rules.InboxFilters:
         category=args.get("category", "") if args.get("category") in rules.CATEGORIES else "",
         location_id=args.get("location", type=parse_id),
         day_from=_day("from"), day_to=_day("to"),
-        q=args.get("q", "").strip()[:100],
+        q=rules.clean_text(args.get("q", ""))[:100],
         assignee_id=viewer.id if assignee == "me" else None)
 
 

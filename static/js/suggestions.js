@@ -42,10 +42,49 @@
     if (target.dataset && target.dataset.photoStatus) updatePhotos(target);
   });
 
+  // A box that holds more than it shows (a long text on the tablet's 请确认 screen): it takes
+  // the keyboard focus, and its two buttons move the text by a boxful at a tap (no swipe).
+  function markScrollBox(box) {
+    var more = box.scrollHeight > box.clientHeight + 1;
+    if (more) box.setAttribute("tabindex", "0");
+    else box.removeAttribute("tabindex");
+    var pager = document.querySelector('[data-scroll-pager="' + box.id + '"]');
+    if (pager) {
+      pager.hidden = !more;
+      updatePager(box, pager);
+    }
+  }
+
+  function updatePager(box, pager) {
+    var atTop = box.scrollTop <= 0;
+    var atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 1;
+    pager.querySelectorAll("[data-scroll-step]").forEach(function (button) {
+      var end = button.dataset.scrollStep === "-1" ? atTop : atEnd;
+      button.disabled = end;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-scroll-step]");
+    if (!button) return;
+    var box = document.getElementById(button.getAttribute("aria-controls"));
+    if (!box) return;
+    var line = parseFloat(getComputedStyle(box).lineHeight) || 36;
+    // A boxful less one line, so the last line read stays in sight.
+    var step = Math.max(line, box.clientHeight - line);
+    box.scrollTop += parseInt(button.dataset.scrollStep, 10) * step;
+    updatePager(box, button.closest("[data-scroll-pager]"));
+  });
+
   function init(root) {
     root.querySelectorAll("[data-count-max]").forEach(updateCounter);
+    root.querySelectorAll("[data-scroll-box]").forEach(markScrollBox);
   }
   init(document);
+  // Measured again once the fonts are in: they change how much a box holds.
+  window.addEventListener("load", function () {
+    document.querySelectorAll("[data-scroll-box]").forEach(markScrollBox);
+  });
   // Fragments htmx puts in place (the form shown again with a message) get counters too.
   document.body.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 
