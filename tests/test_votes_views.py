@@ -376,6 +376,17 @@ def test_present_count_and_promises_on_the_tablet(client, facilitator, make_meet
     assert [(c.who, c.what) for c in item.commitments] == [("物业公司", "两周内划出车位")]
 
 
+def test_the_promise_form_speaks_english_in_english(client, facilitator, make_meeting):
+    item = make_meeting().items[0]
+    form = text(client.get(f"/vote/run/items/{item.id}/commitments",
+                           headers={"Accept-Language": "en"}))
+    for label in ("Building leader", "Stairwell leader", "Property management company",
+                  "Community office", "Someone else"):
+        assert f"<span>{label}</span>" in form
+    assert 'value="物业公司"' in form  # the record keeps the usual words
+    assert "<span>物业公司</span>" not in form
+
+
 def test_passing_the_tablet_ends_staff_mode(client, facilitator, make_poll):
     poll = make_poll()
     handed = client.post_form(f"/vote/run/polls/{poll.id}/hand-over")

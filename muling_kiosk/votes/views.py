@@ -110,7 +110,8 @@ def _names() -> dict:
     return {"rule_names": services.RULE_NAMES, "result_names": services.RESULT_NAMES,
             "channel_names": services.CHANNEL_NAMES, "quorum_names": services.QUORUM_NAMES,
             "option_label": services.option_label, "quorum_text": services.quorum_text,
-            "result_text": services.result_text, "tally": services.tally}
+            "result_text": services.result_text, "tally": services.tally,
+            "who_label": services.who_label}
 
 
 # ---------- the kiosk: the tile, the public record, the pass-the-tablet ballot ----------
@@ -431,7 +432,7 @@ def new_poll(agenda_item_id: int):
     if request.method == "GET":
         if item.open_poll is not None:
             return go_to(url_for("votes.run_poll", poll_id=item.open_poll.id))
-        spec = services.PollSpec(question=_("Do you agree: %(title)s?", title=item.title))
+        spec = services.PollSpec(question=services.default_question(item.title))
         return render_template("votes/poll_form.html", **_poll_form_context(item, spec, {}))
     form = request.form
     spec = services.PollSpec(
@@ -619,7 +620,7 @@ def add_commitment(agenda_item_id: int):
                          + f"#item-{item.id}", _("The commitment is recorded."))
     return render_template("votes/commitment_form.html", item=item, values=values,
                            errors=errors, who_choices=services.COMMITMENT_WHO,
-                           other=services.WHO_OTHER), status
+                           other=services.WHO_OTHER, **_names()), status
 
 
 # ---------- the staff console: /staff/votes/… ----------
@@ -784,7 +785,7 @@ def console_add_commitment(agenda_item_id: int):
 def commitments():
     return render_template("votes/commitments.html",
                            commitments=services.open_commitments(current_staff().community_ids()),
-                           today=datetime.now(_tz()).date())
+                           today=datetime.now(_tz()).date(), **_names())
 
 
 @bp.post("/staff/votes/commitments/<int:commitment_id>/done")
