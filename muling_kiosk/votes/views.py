@@ -161,8 +161,9 @@ def ballot(poll_id: int):
     chosen = None
     if poll.is_open and request.args.get("option"):
         chosen = next((o for o in poll.options if str(o.id) == request.args["option"]), None)
+    # The next voter's screen (a fragment after 已记录) clears the status line.
     return page_or_fragment("votes/ballot.html", "votes/_ballot.html",
-                            **_ballot_context(poll, chosen=chosen))
+                            **_ballot_context(poll, chosen=chosen, clear_status=wants_fragment()))
 
 
 @bp.post("/vote/poll/<int:poll_id>")

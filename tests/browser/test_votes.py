@@ -50,13 +50,22 @@ def pass_the_tablet(page, choice: str, screenshots: bool = False):
     if screenshots:
         check_screen(page, "votes-ballot-confirm-tablet")
     page.get_by_role("button", name="确认").click()
-    recorded = page.get_by_role("heading", name="已记录，请传给下一位。")
+    message = "已记录，请传给下一位。"
+    recorded = page.get_by_role("heading", name=message)
     expect(recorded).to_be_visible()
     expect(page.locator("#ballot button")).to_have_count(0)  # nothing to tap while it shows
+    expect(page.get_by_role("status")).to_have_text(message)  # heard once, by a screen reader
+    expect(page.locator(".topbar")).to_be_hidden()  # once htmx has settled the new screen
+    # Only the message, once: nothing to tap (no 返回首页 / 大字 / English / 工作人员), and
+    # the status line does not show it a second time.
+    assert page.evaluate(_VISIBLE_TAPPABLES) == []
+    assert page.evaluate(_SEEN_TIMES, message) == 1
     if screenshots:
         check_screen(page, "votes-ballot-recorded-tablet")
     expect(recorded).to_be_hidden()
     expect(page.get_by_role("button", name=choice, exact=True)).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("")  # the next voter sees no 已记录
+    expect(page.get_by_role("link", name="工作人员")).to_be_visible()
 
 
 def test_a_bench_meeting_from_the_first_tap_to_the_printed_minutes(
@@ -249,3 +258,17 @@ def test_the_console_plans_a_meeting_and_follows_up_promises(console, make_staff
     page.get_by_role("button", name=re.compile("标记完成")).click()
     expect(page.get_by_role("status")).to_have_text("已标记为完成。")
     expect(page.get_by_role("table")).to_contain_text("2026年11月28日")
+
+
+# Every link and button a finger could reach (not hidden, not in a hidden bar).
+_VISIBLE_TAPPABLES = """() => [...document.querySelectorAll('a[href], button, input, select')]
+  .filter((el) => el.checkVisibility({visibilityProperty: true}) && el.type !== 'hidden')
+  .filter((el) => { const r = el.getBoundingClientRect();
+                    return r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight; })
+  .map((el) => el.textContent.trim())"""
+# How many elements show this text where an eye can read it (not clipped to a pixel).
+_SEEN_TIMES = """(text) => [...document.querySelectorAll('body *')]
+  .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.includes(text)))
+  .filter((el) => el.checkVisibility({visibilityProperty: true})
+                  && el.getBoundingClientRect().width > 1 && el.getBoundingClientRect().height > 1)
+  .length"""
