@@ -17,6 +17,9 @@ from muling_kiosk.votes.views import DEVICE_COOKIE
 from .factories_votes import option_id
 
 HX = {"HX-Request": "true"}
+# The "赞成 +1" button of the show of hands: the option's name, then "+1" and the count.
+TAP_YES = re.compile(r'<span class="vote-tap-label">赞成</span>\s*<span class="vote-tap-line">'
+                     r'<span class="vote-tap-plus">\+1</span>')
 HX_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 
@@ -278,8 +281,8 @@ def test_opening_a_poll_takes_two_taps_from_the_defaults(client, facilitator, ma
     assert poll.opened_by_id == facilitator.id
     assert db.session.get(Meeting, meeting.id).current_item_id == meeting.items[0].id
     screen = text(client.get(opened.location))
-    assert "赞成 +1" in screen and "每部手机只能投一票。这不是身份核验" in screen
-    assert "/m/v/" + poll.phone_token in screen
+    assert TAP_YES.search(screen) and "每部手机只能投一票。这不是身份核验" in screen
+    assert 'aria-label="二维码：用手机投票"' in screen  # the phones' QR, small, beside the count
 
 
 def test_a_bad_poll_form_keeps_what_was_typed(client, facilitator, make_meeting):
@@ -351,7 +354,7 @@ def test_closing_shows_the_result_and_a_second_close_changes_nothing(client, fac
     assert closed.status_code == 303
     result = text(client.get(closed.location))
     assert "投票已结束。结果：通过" in result and "各投票方式的票数" in result
-    assert "记录这个议题的现场承诺" in result and "赞成 +1" not in result
+    assert "记录这个议题的现场承诺" in result and not TAP_YES.search(result)
     again = client.post_form(f"/vote/run/polls/{poll.id}/close")
     assert "这次投票已经结束了" in text(client.get(again.location))
     late = client.post_form(f"/vote/run/polls/{poll.id}/tap", {"option_id": yes}, htmx=True)
@@ -365,7 +368,8 @@ def test_present_count_and_promises_on_the_tablet(client, facilitator, make_meet
     assert bad.status_code == 422 and "人数不能是负数" in text(bad)
     client.post_form(f"/vote/run/{meeting.id}/present", {"present": "30"})
     client.post_form(f"/vote/run/{meeting.id}/present", {"present": "32"})
-    page = text(client.get(f"/vote/run/{meeting.id}"))
+    assert "32 人" in text(client.get(f"/vote/run/{meeting.id}"))
+    page = text(client.get(f"/vote/run/{meeting.id}/present"))  # 到会人数 has its own screen
     assert "32 人" in page and re.search(r"之前登记：\s*30 \(", page)
     item = meeting.items[0]
     refused = client.post_form(f"/vote/run/items/{item.id}/commitments",
