@@ -4,6 +4,7 @@ data layer that refuses to change a closed poll."""
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -155,6 +156,30 @@ def test_the_defaults_and_custom_options(make_poll):
     plans = make_poll(options=["方案一", " 方案二 ", "", "方案三"], rule=MAJORITY)
     assert [o.label for o in plans.options] == ["方案一", "方案二", "方案三"]
     assert {o.kind for o in plans.options} == {"choice"}
+
+
+@pytest.mark.parametrize(("title", "question"), [
+    ("电动车充电桩选址", "是否同意：电动车充电桩选址？"),
+    ("是否同意在3号楼前加装休息长椅？", "是否同意在3号楼前加装休息长椅？"),  # asks already
+    ("要不要在楼道装声控灯?", "要不要在楼道装声控灯?"),
+    ("是否加装休息长椅", "是否加装休息长椅"),
+    ("  楼道堆物清理 ", "是否同意：楼道堆物清理？"),
+])
+def test_the_default_question_asks_once(app, title, question):
+    """An item whose title already asks is not asked again ("是否同意：是否同意…？？")."""
+    with force_locale("zh_Hans"):
+        assert services.default_question(title) == question
+
+
+def test_the_usual_promisers_read_in_the_readers_language(app):
+    with force_locale("en"):
+        assert [services.who_label(w) for w in services.COMMITMENT_WHO] == [
+            "Building leader", "Stairwell leader", "Property management company",
+            "Community office"]
+        assert services.who_label("老年协会") == "老年协会"  # anyone else: as written
+    with force_locale("zh_Hans"):
+        assert [services.who_label(w) for w in services.COMMITMENT_WHO] == list(
+            services.COMMITMENT_WHO)
 
 
 @pytest.mark.parametrize(("changes", "field"), [

@@ -17,6 +17,9 @@ from muling_kiosk.votes.views import DEVICE_COOKIE
 from .factories_votes import option_id
 
 HX = {"HX-Request": "true"}
+# The "赞成 +1" button of the show of hands: the option's name, then "+1" and the count.
+TAP_YES = re.compile(r'<span class="vote-tap-label">赞成</span>\s*<span class="vote-tap-line">'
+                     r'<span class="vote-tap-plus">\+1</span>')
 HX_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 
@@ -184,7 +187,8 @@ def test_a_garbled_or_closed_phone_link(client, make_poll):
     db.session.commit()
     assert "投票已结束" in text(client.get(f"/m/v/{poll.phone_token}"))
     late = client.post_form(f"/m/v/{poll.phone_token}", {"option_id": option_id(poll, "赞成")})
-    assert late.status_code == 409 and "投票已结束" in text(late) and count(Ballot) == 0
+    assert late.status_code == 409 and count(Ballot) == 0
+    assert text(late).count("投票已结束") == 1  # said once, not in red and again in yellow
 
 
 # ---------- the TV ----------
@@ -281,7 +285,7 @@ def test_staff_find_the_english_tv_link_next_to_the_tv_link(client, make_staff, 
     sign_in(client, make_staff("admin"))
     console = text(client.get(f"/staff/votes/{meeting.id}"))
     assert f'<a href="{tv}">{tv}</a> · <a href="{tv}?lang=en">英文电视画面</a>' in console
-    run = text(client.get(f"/vote/run/{meeting.id}"))
+    run = text(client.get(f"/vote/run/{meeting.id}/tv"))
     assert f"{tv}<br>英文电视画面：{tv}?lang=en" in run
 
 
@@ -314,8 +318,8 @@ def test_opening_a_poll_takes_two_taps_from_the_defaults(client, facilitator, ma
     assert poll.opened_by_id == facilitator.id
     assert db.session.get(Meeting, meeting.id).current_item_id == meeting.items[0].id
     screen = text(client.get(opened.location))
-    assert "赞成 +1" in screen and "每部手机只能投一票。这不是身份核验" in screen
-    assert "/m/v/" + poll.phone_token in screen
+    assert TAP_YES.search(screen) and "每部手机只能投一票。这不是身份核验" in screen
+    assert 'aria-label="二维码：用手机投票"' in screen  # the phones' QR, small, beside the count
 
 
 def test_a_bad_poll_form_keeps_what_was_typed(client, facilitator, make_meeting):
@@ -387,7 +391,7 @@ def test_closing_shows_the_result_and_a_second_close_changes_nothing(client, fac
     assert closed.status_code == 303
     result = text(client.get(closed.location))
     assert "投票已结束。结果：通过" in result and "各投票方式的票数" in result
-    assert "记录这个议题的现场承诺" in result and "赞成 +1" not in result
+    assert "记录这个议题的现场承诺" in result and not TAP_YES.search(result)
     again = client.post_form(f"/vote/run/polls/{poll.id}/close")
     assert "这次投票已经结束了" in text(client.get(again.location))
     late = client.post_form(f"/vote/run/polls/{poll.id}/tap", {"option_id": yes}, htmx=True)
@@ -401,7 +405,8 @@ def test_present_count_and_promises_on_the_tablet(client, facilitator, make_meet
     assert bad.status_code == 422 and "人数不能是负数" in text(bad)
     client.post_form(f"/vote/run/{meeting.id}/present", {"present": "30"})
     client.post_form(f"/vote/run/{meeting.id}/present", {"present": "32"})
-    page = text(client.get(f"/vote/run/{meeting.id}"))
+    assert "32 人" in text(client.get(f"/vote/run/{meeting.id}"))
+    page = text(client.get(f"/vote/run/{meeting.id}/present"))  # 到会人数 has its own screen
     assert "32 人" in page and re.search(r"之前登记：\s*30 \(", page)
     item = meeting.items[0]
     refused = client.post_form(f"/vote/run/items/{item.id}/commitments",
@@ -411,6 +416,17 @@ def test_present_count_and_promises_on_the_tablet(client, facilitator, make_meet
                              {"who": "物业公司", "what": "两周内划出车位", "due_on": "2026-12-10"})
     assert saved.status_code == 303
     assert [(c.who, c.what) for c in item.commitments] == [("物业公司", "两周内划出车位")]
+
+
+def test_the_promise_form_speaks_english_in_english(client, facilitator, make_meeting):
+    item = make_meeting().items[0]
+    form = text(client.get(f"/vote/run/items/{item.id}/commitments",
+                           headers={"Accept-Language": "en"}))
+    for label in ("Building leader", "Stairwell leader", "Property management company",
+                  "Community office", "Someone else"):
+        assert f"<span>{label}</span>" in form
+    assert 'value="物业公司"' in form  # the record keeps the usual words
+    assert "<span>物业公司</span>" not in form
 
 
 def test_passing_the_tablet_ends_staff_mode(client, facilitator, make_poll):

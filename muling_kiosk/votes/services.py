@@ -61,6 +61,14 @@ OPTIONS_MIN, OPTIONS_MAX = 2, 6
 DEFAULT_OPTIONS = ((YES, "赞成"), (NO, "反对"), (ABSTAIN, "弃权"))
 COMMITMENT_WHO = ("楼栋长", "单元长", "物业公司", "社区")
 WHO_OTHER = "other"
+# The usual promisers are stored as written in Chinese (the record keeps its words); a reader
+# of another language sees them translated.
+WHO_NAMES = {
+    "楼栋长": _l("Building leader"),
+    "单元长": _l("Stairwell leader"),
+    "物业公司": _l("Property management company"),
+    "社区": _l("Community office"),
+}
 
 RULE_NAMES = {
     YES_OVER_NO: _l("More yes than no"),
@@ -108,6 +116,11 @@ def option_label(option) -> str:
     kind = option.kind if hasattr(option, "kind") else option.get("kind")
     label = option.label if hasattr(option, "label") else option.get("label")
     return str(OPTION_NAMES[kind]) if kind in OPTION_NAMES else label
+
+
+def who_label(who: str) -> str:
+    """Who promised, in the reader's language when it is one of the usual promisers."""
+    return str(WHO_NAMES[who]) if who in WHO_NAMES else who
 
 
 def _by(actor) -> dict:
@@ -309,6 +322,15 @@ def _touch(poll: Poll) -> None:
 
 
 # ---------- opening a poll ----------
+
+
+def default_question(title: str) -> str:
+    """The question a new poll on this item starts with: the title itself when it already
+    asks (ends with ？ or starts with 是否), else "是否同意：<title>？"."""
+    title = _text(title, 200)
+    if title.endswith(("？", "?")) or title.startswith("是否"):
+        return title
+    return str(_l("Do you agree: %(title)s?", title=title))
 
 
 @dataclass
@@ -821,6 +843,48 @@ def set_commitment_done(commitment: Commitment, done_on, actor=None) -> Commitme
 
 
 # ---------- finding things ----------
+
+
+@dataclass
+class ListPage:
+    """One page of a short list already in memory (an agenda, the board's meetings): the
+    kiosk pages long content with 上一页 / 下一页 instead of asking anyone to scroll."""
+
+    items: list
+    page: int
+    pages: int
+    first: int  # the position of items[0] in the whole list, from 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_of_list(items, page: int, per_page: int) -> ListPage:
+    """Page `page` (from 1; out of range → the nearest page) of `items`."""
+    items = list(items)
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(1, page), pages)
+    first = (page - 1) * per_page
+    return ListPage(items=items[first:first + per_page], page=page, pages=pages, first=first)
+
+
+def page_with(items, item, per_page: int) -> int:
+    """The page number of `item` in `items` (1 when it is not there)."""
+    items = list(items)
+    return items.index(item) // per_page + 1 if item in items else 1
 
 
 def meetings_of(community_ids: list[int], upcoming: bool | None = None,

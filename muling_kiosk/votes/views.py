@@ -28,6 +28,7 @@ from ..communities.services import kiosk_community
 from ..errors import render_error
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
+from ..home.services import LARGE_TEXT_COOKIE
 from ..i18n import DEFAULT_LOCALE
 from ..idempotency import parse_request_key
 from ..qr import public_url, qr_svg_inline
@@ -35,7 +36,7 @@ from ..responses import fragment, go_to, page_or_fragment, wants_fragment
 from ..staff.auth import SESSION_KEY, current_staff, require_community
 from ..staff.models import ADMIN, FACILITATOR
 from ..staff.services import end_session
-from ..validation import Invalid, parse_id
+from ..validation import Invalid, parse_id, parse_page
 from . import live, services
 from .models import CHANNELS, CLOSED, HAND, PASS, PHONE, AgendaItem, Commitment, Meeting, Poll
 
@@ -45,6 +46,15 @@ RUNNERS = (ADMIN, FACILITATOR)
 DEVICE_COOKIE = "muling_device"
 DEVICE_MAX_AGE = 365 * 24 * 3600
 PASS_LOCK_SECONDS = 3  # "已记录，请传给下一位" stays this long, nothing to tap
+# How many fit on one kiosk screen (a landscape tablet is the tightest), without and with
+# 大字: longer lists are paged with 上一页 / 下一页, never scrolled. (votes.js reloads a paged
+# screen when 大字 is switched, so the page holds what fits.)
+BOARD_PAGE = (3, 2)  # past meetings on the public board
+RECORD_PAGE = (3, 2)  # agenda items in a past meeting's record
+RUN_MEETINGS_PAGE = (4, 2)  # upcoming meetings to run
+AGENDA_PAGE = (2, 1)  # agenda items on the facilitator's meeting screen
+# The poll form's screens besides the summary (which shows every error, beside its setting).
+POLL_SECTIONS = ("options", "rule", "quorum", "channels")
 
 
 # ---------- helpers ----------
@@ -112,7 +122,22 @@ def _names() -> dict:
     return {"rule_names": services.RULE_NAMES, "result_names": services.RESULT_NAMES,
             "channel_names": services.CHANNEL_NAMES, "quorum_names": services.QUORUM_NAMES,
             "option_label": services.option_label, "quorum_text": services.quorum_text,
-            "result_text": services.result_text, "tally": services.tally}
+            "result_text": services.result_text, "tally": services.tally,
+            "who_label": services.who_label}
+
+
+def _page_arg() -> int:
+    return request.args.get("page", 1, type=parse_page)
+
+
+def _per_page(sizes: tuple[int, int]) -> int:
+    """How many a page of this list holds, for the text size this kiosk shows."""
+    return sizes[1] if LARGE_TEXT_COOKIE in request.cookies else sizes[0]
+
+
+def _page_of(items, sizes: tuple[int, int]) -> services.ListPage:
+    """The page of `items` this request asks for (?page=)."""
+    return services.page_of_list(items, _page_arg(), _per_page(sizes))
 
 
 # ---------- the kiosk: the tile, the public record, the pass-the-tablet ballot ----------
@@ -127,19 +152,27 @@ def index():
         return go_to(url_for("votes.ballot", poll_id=poll.id))
     upcoming = services.meetings_of([community.id], upcoming=True)[:1] if community else []
     meetings = services.decided_meetings(community.id) if community else []
-    return render_template("votes/index.html", community=community, meetings=meetings,
+    return render_template("votes/index.html", community=community,
+                           page=_page_of(meetings, BOARD_PAGE),
                            upcoming=upcoming[0] if upcoming else None, **_names())
 
 
 @bp.get("/vote/meetings/<int:meeting_id>")
 @public
 def meeting(meeting_id: int):
-    """What a past meeting decided and who promised what: no personal data."""
+    """What a past meeting decided and who promised what, no personal data: its agenda with
+    each item's result (a page at a time), and a screen per item (?item=<number>)."""
     found = _get_or_404(Meeting, meeting_id)
     community = kiosk_community()
     if community is None or found.community_id != community.id:
         abort(404)
-    return render_template("votes/meeting.html", meeting=found, **_names())
+    items = list(found.items)
+    number = 1 if len(items) == 1 else request.args.get("item", 0, type=parse_page)
+    if 1 <= number <= len(items):
+        return render_template("votes/meeting_item.html", meeting=found, item=items[number - 1],
+                               number=number, count=len(items), **_names())
+    return render_template("votes/meeting.html", meeting=found,
+                           page=_page_of(items, RECORD_PAGE), **_names())
 
 
 def _kiosk_poll(poll_id: int) -> Poll:
@@ -162,8 +195,9 @@ def ballot(poll_id: int):
     chosen = None
     if poll.is_open and request.args.get("option"):
         chosen = next((o for o in poll.options if str(o.id) == request.args["option"]), None)
+    # The next voter's screen (a fragment after 已记录) clears the status line.
     return page_or_fragment("votes/ballot.html", "votes/_ballot.html",
-                            **_ballot_context(poll, chosen=chosen))
+                            **_ballot_context(poll, chosen=chosen, clear_status=wants_fragment()))
 
 
 @bp.post("/vote/poll/<int:poll_id>")
@@ -398,35 +432,50 @@ def _tv_context(meeting: Meeting) -> dict:
 @staff_only(*RUNNERS)
 def run_meetings():
     staff = current_staff()
+    meetings = services.meetings_of(staff.community_ids(), upcoming=True)
     return render_template("votes/run_meetings.html",
-                           meetings=services.meetings_of(staff.community_ids(), upcoming=True))
-
-
-def _run_meeting_context(meeting: Meeting, **extra) -> dict:
-    return {"meeting": meeting, "tv_link": tv_url(meeting),
-            "tv_qr": qr_svg_inline(tv_url(meeting), _("QR code: open the TV display")),
-            "next_item": services.next_item(meeting), "errors": {}, **_names(), **extra}
+                           page=_page_of(meetings, RUN_MEETINGS_PAGE))
 
 
 @bp.get("/vote/run/<int:meeting_id>")
 @staff_only(*RUNNERS)
 def run_meeting(meeting_id: int):
+    """The meeting on the tablet: the agenda a page at a time (the page of the item on the
+    TV unless another is asked for), 开始投票 and 在电视上显示 on each item, 下一项议题."""
     meeting = _staff_meeting(meeting_id)
-    return render_template("votes/run_meeting.html", **_run_meeting_context(meeting))
+    items, per_page = list(meeting.items), _per_page(AGENDA_PAGE)
+    number = (_page_arg() if "page" in request.args
+              else services.page_with(items, meeting.current_item, per_page))
+    return render_template("votes/run_meeting.html", meeting=meeting,
+                           agenda=services.page_of_list(items, number, per_page),
+                           next_item=services.next_item(meeting), **_names())
 
 
-@bp.post("/vote/run/<int:meeting_id>/present")
+@bp.get("/vote/run/<int:meeting_id>/tv")
+@staff_only(*RUNNERS)
+def run_tv(meeting_id: int):
+    """How to open the TV display: its address and a QR code."""
+    meeting = _staff_meeting(meeting_id)
+    return render_template("votes/run_tv.html", meeting=meeting, tv_link=tv_url(meeting),
+                           tv_qr=qr_svg_inline(tv_url(meeting), _("QR code: open the TV display")))
+
+
+@bp.route("/vote/run/<int:meeting_id>/present", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def record_present(meeting_id: int):
+    """到会人数: count or correct the number of people present."""
     meeting = _staff_meeting(meeting_id)
+    if request.method == "GET":
+        return render_template("votes/present.html", meeting=meeting, errors={},
+                               value=meeting.present_count if meeting.present_count is not None
+                               else "")
     try:
         count = services.record_present_count(meeting, request.form.get("present"),
                                               actor=current_staff())
     except Invalid as invalid:
         db.session.rollback()
-        return render_template("votes/run_meeting.html", **_run_meeting_context(
-            meeting, errors=invalid.errors, present_value=request.form.get("present", "")[:10])
-        ), 422
+        return render_template("votes/present.html", meeting=meeting, errors=invalid.errors,
+                               value=request.form.get("present", "")[:10]), 422
     db.session.commit()
     return go_to(url_for("votes.run_meeting", meeting_id=meeting.id),
                  _("%(count)s people present.", count=count))
@@ -442,23 +491,27 @@ def show_item(agenda_item_id: int):
                  _("The TV now shows: %(title)s", title=item.title))
 
 
-def _poll_form_context(item: AgendaItem, spec: services.PollSpec, errors: dict) -> dict:
-    return {"item": item, "spec": spec, "errors": errors, "rules": services.RULES,
-            "quorum_kinds": list(services.QUORUM_NAMES), "channels": CHANNELS,
-            "option_slots": range(services.OPTIONS_MAX),
-            "rule_hints": services.RULE_HINTS, **_names()}
+def _poll_form(item: AgendaItem, spec: services.PollSpec, errors: dict,
+               section: str = "summary", status: int = 200):
+    return render_template(
+        "votes/poll_form.html", item=item, spec=spec, errors=errors, section=section,
+        rules=services.RULES, quorum_kinds=list(services.QUORUM_NAMES), channels=CHANNELS,
+        option_slots=range(services.OPTIONS_MAX), rule_hints=services.RULE_HINTS,
+        **_names()), status
 
 
 @bp.route("/vote/run/items/<int:agenda_item_id>/poll", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def new_poll(agenda_item_id: int):
-    """Open a vote: the defaults are ready, so it is two taps from the agenda."""
+    """Open a vote: the defaults are ready, so it is two taps from the agenda. Each setting
+    (options, rule, quorum, ways to vote) has its own screen, reached by a button that posts
+    the form back (go=<section>); go=start (or Enter, or no go at all) opens the vote."""
     item = _staff_item(agenda_item_id)
     if request.method == "GET":
         if item.open_poll is not None:
             return go_to(url_for("votes.run_poll", poll_id=item.open_poll.id))
-        spec = services.PollSpec(question=_("Do you agree: %(title)s?", title=item.title))
-        return render_template("votes/poll_form.html", **_poll_form_context(item, spec, {}))
+        spec = services.PollSpec(question=services.default_question(item.title))
+        return _poll_form(item, spec, {})
     form = request.form
     spec = services.PollSpec(
         question=form.get("question", "")[:400], custom=form.get("option_mode") == "custom",
@@ -466,16 +519,17 @@ def new_poll(agenda_item_id: int):
         rule=form.get("rule", ""), quorum_kind=form.get("quorum_kind", ""),
         quorum_value=form.get("quorum_value", "")[:20],
         channels=tuple(c for c in form.getlist("channels") if c in CHANNELS))
+    go = form.get("go", "start")
+    if go in POLL_SECTIONS or go == "summary":
+        return _poll_form(item, spec, {}, section=go)
     try:
         poll = services.open_poll(item, spec, actor=current_staff(), request_key=_key())
     except Invalid as invalid:
         db.session.rollback()
-        return render_template("votes/poll_form.html",
-                               **_poll_form_context(item, spec, invalid.errors)), 422
+        return _poll_form(item, spec, invalid.errors, status=422)
     except services.Refused as refused:
         db.session.rollback()
-        return render_template("votes/poll_form.html", **_poll_form_context(
-            item, spec, {"question": refused.message})), refused.status
+        return _poll_form(item, spec, {"question": refused.message}, status=refused.status)
     db.session.commit()
     return go_to(url_for("votes.run_poll", poll_id=poll.id), _("Voting has started."))
 
@@ -562,6 +616,10 @@ def set_hand_total(poll_id: int):
     poll = _staff_poll(poll_id)
     option_id = request.values.get("option_id", "")
     option = next((o for o in poll.options if str(o.id) == option_id), None)
+    if option is None and request.method == "GET" and not option_id:
+        # 输入总数 on the poll screen: first choose the option.
+        return render_template("votes/hand_total.html", poll=poll, option=None,
+                               counts=services.hand_counts(poll.id), **_names())
     if option is None:
         return go_to(url_for("votes.run_poll", poll_id=poll.id),
                      _("Please choose the option whose total you want to type."))
@@ -645,7 +703,7 @@ def add_commitment(agenda_item_id: int):
                          + f"#item-{item.id}", _("The commitment is recorded."))
     return render_template("votes/commitment_form.html", item=item, values=values,
                            errors=errors, who_choices=services.COMMITMENT_WHO,
-                           other=services.WHO_OTHER), status
+                           other=services.WHO_OTHER, **_names()), status
 
 
 # ---------- the staff console: /staff/votes/… ----------
@@ -810,7 +868,7 @@ def console_add_commitment(agenda_item_id: int):
 def commitments():
     return render_template("votes/commitments.html",
                            commitments=services.open_commitments(current_staff().community_ids()),
-                           today=datetime.now(_tz()).date())
+                           today=datetime.now(_tz()).date(), **_names())
 
 
 @bp.post("/staff/votes/commitments/<int:commitment_id>/done")
