@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, request, url_for
 from werkzeug.routing import IntegerConverter
 
-from . import access, cli, errors, i18n, models, pagecache, privacy, security  # noqa: F401
+from . import access, cli, devices, errors, i18n, models, pagecache, privacy, security  # noqa: F401
 from .config import load_config
 from .database import configure_sqlite, count_queries
 from .extensions import babel, compress, csrf, db, htmx, limiter, migrate
@@ -73,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     compress.init_app(app)
     pagecache.init_app(app)
+    devices.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

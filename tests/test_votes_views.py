@@ -9,10 +9,10 @@ from itsdangerous import URLSafeSerializer
 from openpyxl import load_workbook
 from sqlalchemy import event, func, select
 
+from muling_kiosk.devices import COOKIE as DEVICE_COOKIE
 from muling_kiosk.extensions import db
 from muling_kiosk.votes import services
 from muling_kiosk.votes.models import HAND, PASS, PHONE, Ballot, HandCount, Meeting, Poll
-from muling_kiosk.votes.views import DEVICE_COOKIE
 
 from .factories_votes import option_id
 
@@ -163,15 +163,28 @@ def test_a_forged_or_missing_device_token_is_refused_and_counts_nothing(client, 
     poll = make_poll()
     url = f"/m/v/{poll.phone_token}"
     client.get(url)
-    forged = URLSafeSerializer("not the app secret", salt="votes.device").dumps("x" * 22)
-    client.set_cookie(DEVICE_COOKIE, forged, path="/m/v/")
+    forged = URLSafeSerializer("not the app secret", salt="muling.device").dumps("x" * 22)
+    client.set_cookie(DEVICE_COOKIE, forged)
     refused = client.post_form(url, {"option_id": option_id(poll, "赞成")}, htmx=True)
     assert refused.status_code == 400 and "认不出这部手机" in text(refused)
-    client.set_cookie(DEVICE_COOKIE, "garbled", path="/m/v/")
+    client.set_cookie(DEVICE_COOKIE, "garbled")
     assert client.post_form(url, {"option_id": option_id(poll, "赞成")}).status_code == 400
-    client.delete_cookie(DEVICE_COOKIE, path="/m/v/")
+    client.delete_cookie(DEVICE_COOKIE)
     assert client.post_form(url, {"option_id": option_id(poll, "赞成")}).status_code == 400
     assert count(Ballot) == 0
+
+
+def test_a_phone_that_sent_a_suggestion_first_votes_with_the_same_identity(
+        client, make_poll, make_location):
+    """One device cookie for every feature: the suggestion form's cookie is the vote's."""
+    location = make_location()
+    assert DEVICE_COOKIE in client.get(f"/m/s/{location.token}").headers.get("Set-Cookie", "")
+    poll = make_poll()
+    url = f"/m/v/{poll.phone_token}"
+    assert DEVICE_COOKIE not in client.get(url).headers.get("Set-Cookie", "")
+    voted = client.post_form(url, {"option_id": option_id(poll, "赞成")}, htmx=True)
+    assert voted.status_code == 200 and "您已投票" in text(voted)
+    assert count(Ballot) == 1
 
 
 def test_a_garbled_or_closed_phone_link(client, make_poll):

@@ -8,8 +8,6 @@ the resident checks it on a 请确认 screen, and only 确认提交 makes the su
 tap or a resend makes one suggestion.
 """
 
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -19,7 +17,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     make_response,
     redirect,
     render_template,
@@ -28,11 +25,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import devices
 from ..access import public, staff_only
 from ..audit.services import client_address, record
 from ..communities.models import Community
@@ -61,8 +58,6 @@ bp = Blueprint("suggestions", __name__)
 ANY_STAFF = (ADMIN, FACILITATOR, VOLUNTEER)
 DECIDERS = (ADMIN, FACILITATOR)
 
-DEVICE_COOKIE = "muling_device"
-ONE_YEAR = 365 * 24 * 3600
 HONEYPOT = "website"
 # Session keys (person_…: the kiosk's home screen and idle reset forget them).
 KIOSK_DRAFT = "person_suggestion_draft"
@@ -100,39 +95,6 @@ def vocabulary():
 def suggestions_from_item(item) -> list[meetings.Source]:
     """For the meeting screens (votes templates): the suggestions an agenda item came from."""
     return meetings.sources_of(item)
-
-
-# ---------- the device behind a rate limit ----------
-
-
-def _device_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="suggestions.device")
-
-
-def device_id() -> str:
-    """A random id this browser keeps in a signed cookie (set on the way out)."""
-    if "suggestion_device" not in g:
-        device = None
-        raw = request.cookies.get(DEVICE_COOKIE)
-        if raw:
-            try:
-                device = _device_serializer().loads(raw)
-            except BadSignature:
-                device = None
-        if not isinstance(device, str) or not re.fullmatch(r"[A-Za-z0-9_-]{22}", device):
-            device = secrets.token_urlsafe(16)
-            g.suggestion_new_device = True
-        g.suggestion_device = device
-    return g.suggestion_device
-
-
-@bp.after_request
-def _remember_device(response):
-    if g.get("suggestion_new_device"):
-        response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps(g.suggestion_device),
-                            max_age=ONE_YEAR, httponly=True, samesite="Lax",
-                            secure=request.is_secure)
-    return response
 
 
 # ---------- a text too long to be sent ----------
@@ -281,7 +243,7 @@ def _values_of(draft) -> dict:
 
 
 def _show_form(channel: Channel):
-    device_id()
+    devices.device_id()
     draft = _session_draft(channel)
     key = draft.request_key if draft is not None else new_request_key()
     return render_template(channel.templates["form"], **_form_context(
@@ -321,7 +283,7 @@ def _save_entry(channel: Channel):
                                     "try again."))
     if not channel.exempt:
         try:
-            ratelimit.check(device_id(), client_address())
+            ratelimit.check(devices.device_id(), client_address())
         except ratelimit.RateLimited as limited:
             return _form_again(channel, 429, key=key, values=values, errors={},
                                screen=screen, notice=_rate_message(limited))
@@ -390,7 +352,7 @@ def _submit(channel: Channel):
     """确认提交: the suggestion, once, however often this arrives."""
     key = parse_request_key(request.form.get("request_key")) or session.get(channel.draft_key)
     try:
-        suggestion = rules.submit_draft(key, channel.community, device=device_id(),
+        suggestion = rules.submit_draft(key, channel.community, device=devices.device_id(),
                                         address=client_address(), exempt=channel.exempt)
         db.session.commit()
     except ratelimit.RateLimited as limited:

@@ -1,7 +1,6 @@
 """板凳议事会: the kiosk's ballot and public record, phone ballots, the TV display, the
 facilitator's screens on the tablet (/vote/run/…) and the staff console (/staff/votes/…)."""
 
-import secrets
 import time
 import unicodedata
 from datetime import datetime
@@ -20,8 +19,8 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
+from .. import devices
 from ..access import public, staff_only
 from ..communities.models import Community
 from ..communities.services import kiosk_community
@@ -43,8 +42,6 @@ from .models import CHANNELS, CLOSED, HAND, PASS, PHONE, AgendaItem, Commitment,
 bp = Blueprint("votes", __name__)
 
 RUNNERS = (ADMIN, FACILITATOR)
-DEVICE_COOKIE = "muling_device"
-DEVICE_MAX_AGE = 365 * 24 * 3600
 PASS_LOCK_SECONDS = 3  # "已记录，请传给下一位" stays this long, nothing to tap
 # How many fit on one kiosk screen (a landscape tablet is the tightest), without and with
 # 大字: longer lists are paged with 上一页 / 下一页, never scrolled. (votes.js reloads a paged
@@ -229,30 +226,6 @@ def _ballot_answer(poll: Poll, status: int, error=None):
 # ---------- phones: /m/v/<token> ----------
 
 
-def _device_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="votes.device")
-
-
-def _device_from_cookie() -> tuple[str | None, bool]:
-    """(the device id from the signed cookie, whether a cookie was there but not ours)."""
-    raw = request.cookies.get(DEVICE_COOKIE)
-    if not raw:
-        return None, False
-    try:
-        value = _device_serializer().loads(raw)
-    except BadSignature:
-        return None, True
-    if not isinstance(value, str) or not 16 <= len(value) <= 64:
-        return None, True
-    return value, False
-
-
-def _set_device_cookie(response, device_id: str) -> None:
-    response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps(device_id),
-                        max_age=DEVICE_MAX_AGE, path="/m/v/", httponly=True, samesite="Lax",
-                        secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])
-
-
 def _phone_poll(token: str) -> Poll | None:
     return services.poll_by_phone_token(token) if 8 <= len(token) <= 32 else None
 
@@ -268,19 +241,12 @@ def phone_ballot(ballot_token: str):
     poll = _phone_poll(ballot_token)
     if poll is None or not poll.channel_phone:
         return _unknown_phone_poll()
-    device_id, _forged = _device_from_cookie()
-    fresh = device_id is None
-    if fresh:
-        device_id = secrets.token_urlsafe(16)
-    mine = services.ballot_of_device(poll, device_id)
+    mine = services.ballot_of_device(poll, devices.device_id())
     chosen = None
     if mine is None and poll.is_open and request.args.get("option"):
         chosen = next((o for o in poll.options if str(o.id) == request.args["option"]), None)
-    response = page_or_fragment("votes/phone.html", "votes/_phone.html",
-                                **_phone_context(poll, mine=mine, chosen=chosen))
-    if fresh:
-        _set_device_cookie(response, device_id)
-    return response
+    return page_or_fragment("votes/phone.html", "votes/_phone.html",
+                            **_phone_context(poll, mine=mine, chosen=chosen))
 
 
 def _phone_context(poll: Poll, **extra) -> dict:
@@ -293,15 +259,15 @@ def phone_cast(ballot_token: str):
     poll = _phone_poll(ballot_token)
     if poll is None or not poll.channel_phone:
         return _unknown_phone_poll()
-    device_id, forged = _device_from_cookie()
+    device_id = devices.known_device()
     if device_id is None:
         response = page_or_fragment(
             "votes/phone.html", "votes/_phone.html", status=400,
             **_phone_context(poll, mine=None, chosen=None, error=_(
                 "We could not recognise this phone, so nothing was counted. Please scan the "
                 "QR code again and vote once more.")))
-        if forged:
-            response.delete_cookie(DEVICE_COOKIE, path="/m/v/")
+        if devices.sent_a_forged_cookie():
+            devices.forget_forged(response)
         return response
     error, status, created = None, 200, False
     try:
