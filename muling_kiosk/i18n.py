@@ -1,6 +1,7 @@
 """Supported languages, the locale selector, and dates as people say them."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale, ngettext
@@ -67,8 +68,10 @@ def register_filters(app) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
-def timezone_name() -> str:
-    return current_app.config["TIMEZONE"]
+def local_zone() -> ZoneInfo:
+    """The community's time zone (MULING_TIMEZONE): times are stored in UTC and shown, typed
+    and grouped by day in this zone."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def format_duration(seconds: int) -> str:

@@ -2,6 +2,7 @@
 and the cleaning every free text gets before a rule looks at it."""
 
 import unicodedata
+from datetime import date
 
 
 class Invalid(Exception):
@@ -40,6 +41,20 @@ def id_or_none(raw) -> int | None:
         return parse_id(raw)
     except ValueError:
         return None
+
+
+# Days a filter may ask about: outside them a date is a typo (and 9999-12-31 + 1 day
+# overflows).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def parse_day(raw) -> date | None:
+    """A day from a filter (?from=2026-11-01): None when missing, malformed or out of range."""
+    try:
+        day = date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 # Line and paragraph separators (U+2028, U+2029) end a line like a newline does.

@@ -1,6 +1,7 @@
-"""Shared helpers: phone numbers, names, and formula-safe spreadsheets."""
+"""Shared helpers: phone numbers, names, days, and formula-safe spreadsheets."""
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +15,7 @@ from muling_kiosk.privacy import (
     mask_phone,
     normalise_phone,
 )
-from muling_kiosk.validation import clean_text
+from muling_kiosk.validation import clean_text, parse_day
 
 
 @pytest.mark.parametrize(("raw", "ok"), [
@@ -74,3 +75,19 @@ def test_xlsx_cells_are_text_never_formulas():
     assert sheet.title == "名单"
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 3 and sheet["A3"].value == "李桂兰"
+
+
+@pytest.mark.parametrize(("raw", "day"), [
+    ("2026-11-24", date(2026, 11, 24)), (" 2026-11-24 ", date(2026, 11, 24)), ("", None),
+    (None, None), ("2026-13-01", None), ("9999-12-31", None), ("0001-01-01", None),
+    ("24/11/2026", None),
+])
+def test_a_filter_day_is_a_real_day_in_a_sensible_range(raw, day):
+    assert parse_day(raw) == day
+
+
+@pytest.mark.parametrize("path", ["/staff/audit/", "/staff/suggestions/"])
+def test_a_far_filter_day_is_ignored_not_a_server_error(client, make_staff, sign_in, path):
+    sign_in(client, make_staff("admin"))
+    for query in ("?to=9999-12-31", "?from=0001-01-01&to=9999-12-31", "?from=junk"):
+        assert client.get(path + query).status_code == 200

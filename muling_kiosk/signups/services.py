@@ -10,9 +10,7 @@ final guards. Nothing here reads the request; the caller commits.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -22,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.services import record, snapshot
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import format_when
+from ..i18n import format_when, local_zone
 from ..idempotency import find_by_request_key, new_request_key
 from ..privacy import NAME_MAX, clean_name, has_control_characters, is_mobile, normalise_phone
 from ..validation import Invalid
@@ -97,8 +95,6 @@ class SignupResult:
 # ---------- time ----------
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def local_datetime(day: date, at: time) -> datetime:

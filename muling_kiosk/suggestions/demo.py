@@ -8,14 +8,13 @@ votes demo."""
 
 import secrets
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..communities.services import community_by_slug
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import local_zone
 from ..staff.models import Staff
 from ..votes import services as votes
 from ..votes.models import HAND, Meeting
@@ -164,7 +163,7 @@ def _meeting(community, spec: dict, day: datetime) -> Meeting:
     meeting = db.session.scalar(select(Meeting).where(Meeting.community_id == community.id,
                                                       Meeting.title == title))
     if meeting is None:
-        tz = ZoneInfo(current_app.config["TIMEZONE"])
+        tz = local_zone()
         starts = datetime.combine(day.astimezone(tz).date(), time(19, 0), tzinfo=tz)
         meeting = votes.create_meeting(community_id=community.id, title=title, place=place,
                                        starts_at=starts)

@@ -20,7 +20,6 @@ one connection per function); the suggestions views import it, and create_app im
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
 from flask import current_app
@@ -32,7 +31,7 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import DEFAULT_LOCALE, format_when
+from ..i18n import DEFAULT_LOCALE, format_when, local_zone
 from ..staff.models import Staff
 from ..validation import Invalid
 from ..votes import services as votes
@@ -55,13 +54,9 @@ _CLAUSE_END = re.compile(r"[，。！？；：,.!?;:\n]")
 # ---------- which meetings, which suggestions ----------
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
 def _start_of_today(now: datetime | None = None) -> datetime:
-    today = (now or utcnow()).astimezone(_tz()).date()
-    return datetime.combine(today, time.min, tzinfo=_tz())
+    today = (now or utcnow()).astimezone(local_zone()).date()
+    return datetime.combine(today, time.min, tzinfo=local_zone())
 
 
 def has_ended(meeting: Meeting, now: datetime | None = None) -> bool:

@@ -9,8 +9,6 @@ tap or a resend makes one suggestion.
 """
 
 from dataclasses import dataclass
-from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -38,6 +36,7 @@ from ..database import utcnow, writes_on_get
 from ..errors import render_error, too_large_key
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
+from ..i18n import local_zone
 from ..idempotency import new_request_key, parse_request_key
 from ..pagecache import cached_page
 from ..paging import page_of
@@ -46,7 +45,7 @@ from ..responses import fragment, go_to, page_or_fragment, wants_fragment
 from ..staff.auth import current_staff, require_community
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
 from ..staff.services import communities_for
-from ..validation import Invalid, id_or_none, parse_id, parse_page
+from ..validation import Invalid, id_or_none, parse_day, parse_id, parse_page
 from ..votes import services as votes_rules
 from ..votes.models import Meeting
 from . import meetings, ratelimit
@@ -754,13 +753,6 @@ def location_qr(location_id: int, image_format: str):
 # ---------- staff: the inbox ----------
 
 
-def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 def _inbox_filters(viewer: Staff) -> rules.InboxFilters:
     args = request.args
     assignee = args.get("assignee", "")
@@ -769,13 +761,9 @@ def _inbox_filters(viewer: Staff) -> rules.InboxFilters:
             *rules.STATE_NAMES, "open") else "",
         category=args.get("category", "") if args.get("category") in rules.CATEGORIES else "",
         location_id=args.get("location", type=parse_id),
-        day_from=_day("from"), day_to=_day("to"),
+        day_from=parse_day(request.args.get("from")), day_to=parse_day(request.args.get("to")),
         q=rules.clean_text(args.get("q", ""))[:100],
         assignee_id=viewer.id if assignee == "me" else None)
-
-
-def _tz():
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 @bp.get("/staff/suggestions/")
@@ -783,7 +771,7 @@ def _tz():
 def inbox():
     viewer = current_staff()
     filters = _inbox_filters(viewer)
-    results = db.paginate(rules.inbox_query(viewer, filters, _tz()),
+    results = db.paginate(rules.inbox_query(viewer, filters, local_zone()),
                           page=request.args.get("page", 1, type=parse_page), per_page=INBOX_PAGE,
                           error_out=False)
     return page_or_fragment(
@@ -796,12 +784,12 @@ def inbox():
 
 def _export(file_format: str):
     viewer = current_staff()
-    query = rules.inbox_query(viewer, _inbox_filters(viewer), _tz())
+    query = rules.inbox_query(viewer, _inbox_filters(viewer), local_zone())
     header, rows = rules.export_table(db.session.scalars(query))
     record("suggestions.export", None, staff=viewer,
            after={"rows": len(rows), "format": file_format})
     db.session.commit()
-    name = _("suggestions") + "-" + utcnow().astimezone(_tz()).date().isoformat()
+    name = _("suggestions") + "-" + utcnow().astimezone(local_zone()).date().isoformat()
     if file_format == "csv":
         return csv_response(f"{name}.csv", header, rows)
     return xlsx_response(f"{name}.xlsx", header, rows, title=_("Suggestions"))

@@ -3,13 +3,12 @@ decisions and promises, one of 胜利社区 (the demo kiosk's community), and on
 in each, ready to run. Dates are relative to today; a meeting is recognised by its title."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..communities.services import community_by_slug
 from ..extensions import db
+from ..i18n import local_zone
 from ..staff.models import Staff
 from . import services
 from .models import HAND, MAJORITY, PASS, PHONE, QUORUM_PRESENT, TWO_THIRDS, YES_OVER_NO, Meeting
@@ -91,7 +90,7 @@ UPCOMING = {
 
 
 def _local(days: int, at: time) -> datetime:
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = local_zone()
     today = datetime.now(tz).date()
     return datetime.combine(today + timedelta(days=days), at, tzinfo=tz)
 

@@ -4,7 +4,6 @@ facilitator's screens on the tablet (/vote/run/…) and the staff console (/staf
 import time
 import unicodedata
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -28,7 +27,7 @@ from ..errors import render_error
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..home.services import LARGE_TEXT_COOKIE
-from ..i18n import DEFAULT_LOCALE
+from ..i18n import DEFAULT_LOCALE, local_zone
 from ..idempotency import parse_request_key
 from ..qr import public_url, qr_svg_inline
 from ..responses import fragment, go_to, page_or_fragment, wants_fragment
@@ -57,13 +56,9 @@ POLL_SECTIONS = ("options", "rule", "quorum", "channels")
 # ---------- helpers ----------
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
 def _local_input(value: datetime | None) -> str:
     """A UTC time as the value of a datetime-local field, in the community's time zone."""
-    return value.astimezone(_tz()).strftime("%Y-%m-%dT%H:%M") if value else ""
+    return value.astimezone(local_zone()).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
 def _parse_local(raw: str | None) -> datetime | None:
@@ -71,7 +66,7 @@ def _parse_local(raw: str | None) -> datetime | None:
         naive = datetime.fromisoformat((raw or "").strip())
     except ValueError:
         return None
-    return naive.replace(tzinfo=_tz()) if naive.tzinfo is None else naive
+    return naive.replace(tzinfo=local_zone()) if naive.tzinfo is None else naive
 
 
 def _key() -> str | None:
@@ -834,7 +829,7 @@ def console_add_commitment(agenda_item_id: int):
 def commitments():
     return render_template("votes/commitments.html",
                            commitments=services.open_commitments(current_staff().community_ids()),
-                           today=datetime.now(_tz()).date(), **_names())
+                           today=datetime.now(local_zone()).date(), **_names())
 
 
 @bp.post("/staff/votes/commitments/<int:commitment_id>/done")
@@ -868,7 +863,7 @@ def minutes(meeting_id: int):
 def _minutes_download(meeting_id: int, extension: str):
     meeting = _staff_meeting(meeting_id)
     header = [str(h) for h in services.MINUTES_HEADER]
-    filename = services.minutes_filename(meeting, extension, _tz())
+    filename = services.minutes_filename(meeting, extension, local_zone())
     rows = services.minutes_rows(meeting)
     if extension == "csv":
         return csv_response(filename, header, rows)
