@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from muling_kiosk import create_app
-from muling_kiosk.communities.services import kiosk_community
+from muling_kiosk.communities.current import kiosk_community
 from muling_kiosk.database import utcnow
 from muling_kiosk.extensions import db
 from muling_kiosk.signups import services as signups

@@ -1,6 +1,5 @@
 """Finding communities, and the demo subdistrict from the seed report."""
 
-from flask import current_app, g
 from sqlalchemy import select
 
 from ..extensions import db
@@ -18,13 +17,6 @@ DEMO_COMMUNITIES = [
 
 def community_by_slug(slug: str) -> Community | None:
     return db.session.scalar(select(Community).where(Community.slug == slug))
-
-
-def kiosk_community() -> Community | None:
-    """The community this kiosk serves (MULING_COMMUNITY), looked up once per request."""
-    if "kiosk_community" not in g:
-        g.kiosk_community = community_by_slug(current_app.config["COMMUNITY"])
-    return g.kiosk_community
 
 
 def ensure_subdistrict(slug: str, name: str, name_en: str = "") -> Subdistrict:

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, render_template, request, session, url_for
 
 from ..access import public
-from ..communities.services import kiosk_community
+from ..communities.current import kiosk_community
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_duration

@@ -250,13 +250,6 @@ def week_of_sessions(community_id: int, offset: int, now: datetime | None = None
     return monday, list(days.items())
 
 
-def get_session(session_id: int, community_id: int | None = None) -> ClassSession | None:
-    session = db.session.get(ClassSession, session_id)
-    if session is None or (community_id is not None and session.community_id != community_id):
-        return None
-    return session
-
-
 def active_signup(session_id: int, phone: str | None) -> Signup | None:
     if not phone:
         return None

@@ -23,7 +23,7 @@ from flask_babel import ngettext
 
 from ..access import public, staff_only
 from ..audit.services import record
-from ..communities.services import kiosk_community
+from ..communities.current import kiosk_community, kiosk_community_or_404, kiosk_record_or_404
 from ..database import utcnow, writes_on_get
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
@@ -32,9 +32,9 @@ from ..idempotency import parse_request_key
 from ..pagecache import cached_page
 from ..privacy import normalise_phone
 from ..responses import go_to, page_or_fragment
-from ..staff.auth import current_staff, require_community
+from ..staff.auth import current_staff, form_community_id, require_community, staff_record_or_404
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER
-from ..validation import Invalid, parse_id
+from ..validation import Invalid
 from . import services
 from .models import CATEGORIES, CONFIRMED, ClassSession, Course, Signup
 
@@ -53,38 +53,6 @@ DONE_KEPT = 5
 @bp.context_processor
 def signups_context():
     return {"not_joinable": services.NOT_JOINABLE, "checkin_problems": services.CHECKIN_PROBLEMS}
-
-
-def _community():
-    community = kiosk_community()
-    if community is None:
-        abort(404)
-    return community
-
-
-def _kiosk_session(class_session_id: int) -> ClassSession:
-    """A session of the community this kiosk serves."""
-    found = services.get_session(class_session_id, _community().id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _staff_session(class_session_id: int) -> ClassSession:
-    """A session the signed-in staff member may see (another community's: 404)."""
-    found = services.get_session(class_session_id)
-    if found is None:
-        abort(404)
-    require_community(found.community_id)
-    return found
-
-
-def _staff_course(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
-    require_community(course.community_id)
-    return course
 
 
 def _form_text(name: str, limit: int = 100) -> str:
@@ -128,7 +96,7 @@ def _draft_for(class_session_id: int) -> dict | None:
 @public
 def join(class_session_id: int):
     """Screen 2 (the card was screen 1): the name and the number, or why one cannot join."""
-    class_session = _kiosk_session(class_session_id)
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
     draft = _draft_for(class_session_id) or {}
     return render_template("signups/join.html", info=services.describe([class_session])[0],
                            values={"name": draft.get("name", ""),
@@ -138,7 +106,7 @@ def join(class_session_id: int):
 @bp.post("/classes/<int:class_session_id>/")
 @public
 def check_details(class_session_id: int):
-    class_session = _kiosk_session(class_session_id)
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
     info = services.describe([class_session])[0]
     if not info.joinable:
         return go_to(url_for("signups.join", class_session_id=class_session_id))
@@ -160,7 +128,7 @@ def check_details(class_session_id: int):
 @public
 def confirm(class_session_id: int):
     """Screen 3: 请确认报名信息 — nothing is written before 确认报名."""
-    class_session = _kiosk_session(class_session_id)
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
     draft = _draft_for(class_session_id)
     info = services.describe([class_session])[0]
     if draft is None or not info.joinable:
@@ -172,7 +140,7 @@ def confirm(class_session_id: int):
 @bp.post("/classes/<int:class_session_id>/confirm")
 @public
 def confirm_signup(class_session_id: int):
-    class_session = _kiosk_session(class_session_id)
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
     key = parse_request_key(request.form.get("request_key"))
     earlier = services.find_signup(key) if key else None
     if earlier is not None:  # a double tap or a resend: the first one counted
@@ -208,7 +176,7 @@ def done(request_key: str):
     if request_key not in browser.get(DONE, []):
         return redirect(url_for("signups.index"))
     signup = services.find_signup(request_key)
-    if signup is None or signup.session.community_id != _community().id:
+    if signup is None or signup.session.community_id != kiosk_community_or_404().id:
         abort(404)
     return render_template("signups/done.html", signup=signup,
                            info=services.describe([signup.session])[0],
@@ -219,7 +187,7 @@ def done(request_key: str):
 @public
 def already(class_session_id: int):
     """The number holds a place or a queue place here already: say so, show it."""
-    class_session = _kiosk_session(class_session_id)
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
     draft = _draft_for(class_session_id)
     signup = services.active_signup(class_session_id, draft["phone"]) if draft else None
     if signup is None:
@@ -238,7 +206,7 @@ def mine():
     phone = browser.get(PHONE)
     if not phone:
         return render_template("signups/mine_find.html", values={}, errors={})
-    signups = services.signups_of(_community().id, phone)
+    signups = services.signups_of(kiosk_community_or_404().id, phone)
     positions = {s.id: services.queue_position(s) for s in signups}
     return render_template("signups/mine.html", phone=phone, signups=signups,
                            positions=positions, now=utcnow())
@@ -266,7 +234,7 @@ def forget_mine():
 
 
 def _my_signup(signup_id: int) -> Signup:
-    signup = services.signup_of(signup_id, browser.get(PHONE), _community().id)
+    signup = services.signup_of(signup_id, browser.get(PHONE), kiosk_community_or_404().id)
     if signup is None:
         abort(404)
     return signup
@@ -306,7 +274,7 @@ def cancel_mine(signup_id: int):
 @bp.get("/classes/checkin/")
 @staff_only(*ANY_STAFF)
 def checkin_index():
-    community = _community()
+    community = kiosk_community_or_404()
     require_community(community.id)
     now = utcnow()
     sessions = services.checkin_sessions(community.id, now)
@@ -327,7 +295,7 @@ def _checkin_context(class_session: ClassSession) -> dict:
 @bp.get("/classes/checkin/<int:class_session_id>")
 @staff_only(*ANY_STAFF)
 def checkin(class_session_id: int):
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     return render_template("signups/checkin.html", **_checkin_context(class_session))
 
 
@@ -336,7 +304,7 @@ def checkin(class_session_id: int):
 def mark_attendance(class_session_id: int, signup_id: int):
     """Tap a name: checked in, or (tapped again) not. The form says which, so a repeated
     request leaves the same answer."""
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     signup = db.session.get(Signup, signup_id)
     if signup is None or signup.session_id != class_session.id:
         abort(404)
@@ -355,7 +323,7 @@ def mark_attendance(class_session_id: int, signup_id: int):
 @bp.route("/classes/checkin/<int:class_session_id>/walk-in", methods=["GET", "POST"])
 @staff_only(*ANY_STAFF)
 def add_walk_in(class_session_id: int):
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     if services.checkin_problem(class_session):
         return go_to(url_for("signups.checkin", class_session_id=class_session.id))
     values, errors = {}, {}
@@ -401,12 +369,6 @@ def staff_courses():
                            now=utcnow())
 
 
-def _community_choice() -> int:
-    staff = current_staff()
-    choice = request.values.get("community_id", type=parse_id)
-    return choice if choice in staff.community_ids() else staff.community_ids()[0]
-
-
 @bp.route("/staff/classes/new", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def new_course():
@@ -414,7 +376,7 @@ def new_course():
     values, errors = {"capacity": 20, "category": "other"}, {}
     if request.method == "POST":
         values = _course_form_values()
-        community_id = _community_choice()
+        community_id = form_community_id(current_staff(), or_first=True)
         values["community_id"] = community_id
         try:
             course = services.create_course(community_id, values)
@@ -435,7 +397,7 @@ def new_course():
 @bp.get("/staff/classes/<int:course_id>")
 @staff_only(*ANY_STAFF)
 def course(course_id: int):
-    course = _staff_course(course_id)
+    course = staff_record_or_404(Course, course_id)
     now = utcnow()
     infos = services.describe(course.sessions, now)
     return render_template("signups/staff/course.html", course=course, infos=infos,
@@ -449,7 +411,7 @@ def course(course_id: int):
 @bp.route("/staff/classes/<int:course_id>/edit", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def edit_course(course_id: int):
-    course = _staff_course(course_id)
+    course = staff_record_or_404(Course, course_id)
     values = {name: getattr(course, name) for name in services.COURSE_FIELDS}
     errors = {}
     if request.method == "POST":
@@ -471,7 +433,7 @@ def edit_course(course_id: int):
 @staff_only(*MANAGERS)
 def add_sessions(course_id: int):
     """One session, or the same weekday and time for several weeks."""
-    course = _staff_course(course_id)
+    course = staff_record_or_404(Course, course_id)
     values = {"start": "09:00", "minutes": 90, "weeks": 8, "capacity": course.capacity}
     errors = {}
     if request.method == "POST":
@@ -494,7 +456,7 @@ def add_sessions(course_id: int):
 @bp.route("/staff/classes/sessions/<int:class_session_id>/edit", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def edit_session(class_session_id: int):
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     start = class_session.starts_at.astimezone(services.local_zone())
     values = {"day": start.date().isoformat(), "start": start.strftime("%H:%M"),
               "minutes": int((class_session.ends_at - class_session.starts_at)
@@ -532,7 +494,7 @@ def _roster_context(class_session: ClassSession) -> dict:
 @bp.get("/staff/classes/sessions/<int:class_session_id>")
 @staff_only(*ANY_STAFF)
 def roster(class_session_id: int):
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     return render_template("signups/staff/roster.html", **_roster_context(class_session))
 
 
@@ -540,7 +502,7 @@ def roster(class_session_id: int):
 @staff_only(*ANY_STAFF)
 def print_roster(class_session_id: int):
     """The A4 sign-in sheet: names in large type and a tick column; numbers masked."""
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     return render_template("signups/staff/roster_print.html", printed_at=utcnow(),
                            **_roster_context(class_session))
 
@@ -561,7 +523,7 @@ def _export_name(class_session: ClassSession, extension: str) -> str:
 @writes_on_get
 @staff_only(*MANAGERS)
 def export_roster_csv(class_session_id: int):
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     header, rows = services.roster_table(class_session)
     _disclose("signups.export_roster", class_session, format="csv", rows=len(rows))
     return csv_response(_export_name(class_session, "csv"), header, rows)
@@ -571,7 +533,7 @@ def export_roster_csv(class_session_id: int):
 @writes_on_get
 @staff_only(*MANAGERS)
 def export_roster_xlsx(class_session_id: int):
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     header, rows = services.roster_table(class_session)
     _disclose("signups.export_roster", class_session, format="xlsx", rows=len(rows))
     return xlsx_response(_export_name(class_session, "xlsx"), header, rows,
@@ -581,7 +543,7 @@ def export_roster_xlsx(class_session_id: int):
 @bp.route("/staff/classes/sessions/<int:class_session_id>/cancel", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def cancel_session(class_session_id: int):
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     if request.method == "POST":
         services.cancel_session(class_session.id, _form_text("reason", 200))
         db.session.commit()
@@ -599,7 +561,7 @@ def cancel_session(class_session_id: int):
 @staff_only(*MANAGERS)
 def call_list(class_session_id: int):
     """After cancelling: whom to call, with whole numbers (recorded in the audit log)."""
-    class_session = _staff_session(class_session_id)
+    class_session = staff_record_or_404(ClassSession, class_session_id)
     if class_session.status != "cancelled":
         return redirect(url_for("signups.roster", class_session_id=class_session.id))
     people = services.call_list(class_session)
@@ -612,10 +574,7 @@ def call_list(class_session_id: int):
 @staff_only(*MANAGERS)
 def staff_cancel_signup(signup_id: int):
     """A resident phoned to cancel: their place goes to the first person waiting."""
-    signup = db.session.get(Signup, signup_id)
-    if signup is None:
-        abort(404)
-    require_community(signup.session.community_id)
+    signup = staff_record_or_404(Signup, signup_id, lambda s: s.session.community_id)
     promoted = services.cancel_signup(signup.id, staff=current_staff(), allow_started=True)[1]
     db.session.commit()
     message = _("%(name)s is taken off the list.", name=signup.name)

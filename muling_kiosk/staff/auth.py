@@ -4,7 +4,8 @@ from flask import abort, g, redirect, request, session, url_for
 from flask_htmx import make_response as htmx_response
 
 from ..access import Rule, set_staff_checker
-from ..extensions import htmx
+from ..extensions import db, htmx
+from ..validation import parse_id
 from .models import Staff
 from .services import staff_for_token
 
@@ -46,6 +47,29 @@ def require_community(community_id: int | None) -> None:
     staff = current_staff()
     if staff is None or not staff.can_access(community_id):
         abort(404)
+
+
+def staff_record_or_404(model, record_id: int, community_of=lambda record: record.community_id):
+    """The row with this id, if the signed-in staff member's communities hold it: a missing
+    row and another community's are the same 404."""
+    record = db.get_or_404(model, record_id)
+    require_community(community_of(record))
+    return record
+
+
+def form_community_id(viewer: Staff, *, or_first: bool = False) -> int | None:
+    """The community a console form chose (its community_id field) if the viewer may use it;
+    else the viewer's own community; else (or_first) the first of the subdistrict's, or None."""
+    try:
+        chosen = parse_id(request.values.get("community_id", ""))
+    except ValueError:
+        chosen = None
+    ids = viewer.community_ids()
+    if chosen in ids:
+        return chosen
+    if viewer.community_id is not None:
+        return viewer.community_id
+    return ids[0] if or_first and ids else None
 
 
 def init_app(app) -> None:

@@ -7,12 +7,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..access import public, staff_only
 from ..audit.services import client_address
-from ..communities.services import kiosk_community
+from ..communities.current import kiosk_community
 from ..extensions import db
 from ..responses import go_to, safe_next
 from ..validation import Invalid, parse_id
 from . import services
-from .auth import SESSION_KEY, current_staff
+from .auth import SESSION_KEY, current_staff, form_community_id
 from .models import ADMIN, FACILITATOR, ROLES, VOLUNTEER, Staff
 
 bp = Blueprint("staff", __name__)
@@ -130,17 +130,6 @@ def _form_context(**extra):
             "may_choose_subdistrict": viewer.is_subdistrict_admin, **extra}
 
 
-def _community_choice(viewer: Staff) -> int | None:
-    raw = request.form.get("community_id", "")
-    if raw == "" and viewer.is_subdistrict_admin:
-        return None
-    try:
-        community_id = parse_id(raw)
-    except ValueError:
-        return viewer.community_id
-    return community_id if community_id in viewer.community_ids() else viewer.community_id
-
-
 @bp.get("/staff/people")
 @staff_only(ADMIN)
 def people():
@@ -155,7 +144,7 @@ def new_person():
     values, errors = {"community_id": viewer.community_id}, {}
     if request.method == "POST":
         values = {k: request.form.get(k, "")[:200] for k in ("username", "display_name", "role")}
-        values["community_id"] = _community_choice(viewer)
+        values["community_id"] = form_community_id(viewer)
         try:
             staff = services.create_staff(
                 username=values["username"], display_name=values["display_name"],
@@ -182,7 +171,7 @@ def edit_person(staff_id: int):
     errors = {}
     if request.method == "POST":
         values.update(display_name=request.form.get("display_name", "")[:200],
-                      role=request.form.get("role", ""), community_id=_community_choice(viewer))
+                      role=request.form.get("role", ""), community_id=form_community_id(viewer))
         if person.id == viewer.id and values["role"] != ADMIN:
             errors = {"role": _l("You cannot take the administrator role from yourself.")}
         else:

@@ -30,8 +30,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .. import devices
 from ..access import public, staff_only
 from ..audit.services import client_address, record
+from ..communities.current import kiosk_community, kiosk_community_or_404
 from ..communities.models import Community
-from ..communities.services import community_by_slug, kiosk_community
+from ..communities.services import community_by_slug
 from ..database import utcnow, writes_on_get
 from ..errors import render_error, too_large_key
 from ..exports import csv_response, xlsx_response
@@ -42,7 +43,7 @@ from ..pagecache import cached_page
 from ..paging import page_of
 from ..qr import public_url, qr_png, qr_svg, qr_svg_inline
 from ..responses import fragment, go_to, page_or_fragment, wants_fragment
-from ..staff.auth import current_staff, require_community
+from ..staff.auth import current_staff, form_community_id, require_community, staff_record_or_404
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
 from ..staff.services import communities_for
 from ..validation import Invalid, id_or_none, parse_day, parse_id, parse_page
@@ -167,9 +168,7 @@ class Channel:
 
 
 def _kiosk_channel() -> Channel:
-    community = kiosk_community()
-    if community is None:
-        abort(404)
+    community = kiosk_community_or_404()
     staff = current_staff()
     return Channel(community, None, "staff" if staff else "kiosk", staff, KIOSK_DRAFT,
                    KIOSK_DONE, url_for("suggestions.kiosk_write"),
@@ -437,9 +436,7 @@ def kiosk_board():
     """百姓畅言栏 on the tablet: a few cards a page with big 上一页 / 下一页, each opening the
     whole suggestion; the kind is chosen on a screen of its own. Nothing to scroll."""
     def render():
-        community = kiosk_community()
-        if community is None:
-            abort(404)
+        community = kiosk_community_or_404()
         return _board("suggestions/kiosk_board.html", community, "suggestions.kiosk_board",
                       per_page=KIOSK_BOARD_PAGE)
 
@@ -450,8 +447,7 @@ def kiosk_board():
 @public
 def kiosk_board_kinds():
     def render():
-        if kiosk_community() is None:
-            abort(404)
+        kiosk_community_or_404()
         return render_template("suggestions/kiosk_board_kinds.html",
                                category=_board_category())
 
@@ -655,24 +651,6 @@ def board():
 # ---------- staff: QR points and posters ----------
 
 
-def _location(location_id: int) -> SuggestionLocation:
-    location = db.session.get(SuggestionLocation, location_id)
-    if location is None:
-        abort(404)
-    require_community(location.community_id)
-    return location
-
-
-def _chosen_community(viewer: Staff) -> Community | None:
-    try:
-        community_id = parse_id(request.form.get("community_id", ""))
-    except ValueError:
-        community_id = viewer.community_id
-    if community_id is None or not viewer.can_access(community_id):
-        return None
-    return db.session.get(Community, community_id)
-
-
 @bp.route("/staff/suggestions/locations", methods=["GET", "POST"])
 @staff_only(*ANY_STAFF)
 def locations():
@@ -683,7 +661,8 @@ def locations():
             abort(403)
         values = {"name": request.form.get("name", "")[:200],
                   "community_id": request.form.get("community_id", "")}
-        community = _chosen_community(viewer)
+        community_id = form_community_id(viewer)
+        community = db.session.get(Community, community_id) if community_id else None
         try:
             if community is None:
                 raise Invalid({"community_id": _("Please choose a community.")})
@@ -703,7 +682,7 @@ def locations():
 @bp.route("/staff/suggestions/locations/<int:location_id>", methods=["GET", "POST"])
 @staff_only(ADMIN, FACILITATOR)
 def edit_location(location_id: int):
-    location = _location(location_id)
+    location = staff_record_or_404(SuggestionLocation, location_id)
     errors = {}
     values = {"name": location.name, "active": location.active}
     if request.method == "POST":
@@ -729,7 +708,7 @@ def _form_url(location: SuggestionLocation) -> str:
 @bp.get("/staff/suggestions/locations/<int:location_id>/poster")
 @staff_only(*ANY_STAFF)
 def poster(location_id: int):
-    location = _location(location_id)
+    location = staff_record_or_404(SuggestionLocation, location_id)
     url = _form_url(location)
     return render_template("suggestions/poster.html", location=location, url=url,
                            qr=qr_svg_inline(url, _("QR code for %(place)s",
@@ -739,7 +718,7 @@ def poster(location_id: int):
 @bp.get("/staff/suggestions/locations/<int:location_id>/qr.<any(svg, png):image_format>")
 @staff_only(*ANY_STAFF)
 def location_qr(location_id: int, image_format: str):
-    location = _location(location_id)
+    location = staff_record_or_404(SuggestionLocation, location_id)
     url = _form_url(location)
     name = f"qr-{location.id}.{image_format}"
     if image_format == "svg":

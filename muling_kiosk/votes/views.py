@@ -21,8 +21,8 @@ from flask_babel import gettext as _
 
 from .. import devices
 from ..access import public, staff_only
+from ..communities.current import kiosk_community, kiosk_record_or_404
 from ..communities.models import Community
-from ..communities.services import kiosk_community
 from ..errors import render_error
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
@@ -31,10 +31,10 @@ from ..i18n import DEFAULT_LOCALE, local_zone
 from ..idempotency import parse_request_key
 from ..qr import public_url, qr_svg_inline
 from ..responses import fragment, go_to, page_or_fragment, wants_fragment
-from ..staff.auth import SESSION_KEY, current_staff, require_community
+from ..staff.auth import SESSION_KEY, current_staff, form_community_id, staff_record_or_404
 from ..staff.models import ADMIN, FACILITATOR
 from ..staff.services import end_session
-from ..validation import Invalid, parse_id, parse_page
+from ..validation import Invalid, parse_page
 from . import live, services
 from .models import CHANNELS, CLOSED, HAND, PASS, PHONE, AgendaItem, Commitment, Meeting, Poll
 
@@ -73,29 +73,8 @@ def _key() -> str | None:
     return parse_request_key(request.form.get("request_key"))
 
 
-def _get_or_404(model, record_id):
-    found = db.session.get(model, record_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _staff_meeting(meeting_id: int) -> Meeting:
-    meeting = _get_or_404(Meeting, meeting_id)
-    require_community(meeting.community_id)
-    return meeting
-
-
 def _staff_item(item_id: int) -> AgendaItem:
-    item = _get_or_404(AgendaItem, item_id)
-    require_community(item.meeting.community_id)
-    return item
-
-
-def _staff_poll(poll_id: int) -> Poll:
-    poll = _get_or_404(Poll, poll_id)
-    require_community(poll.community_id)
-    return poll
+    return staff_record_or_404(AgendaItem, item_id, lambda item: item.meeting.community_id)
 
 
 def phone_url(poll: Poll) -> str:
@@ -154,10 +133,7 @@ def index():
 def meeting(meeting_id: int):
     """What a past meeting decided and who promised what, no personal data: its agenda with
     each item's result (a page at a time), and a screen per item (?item=<number>)."""
-    found = _get_or_404(Meeting, meeting_id)
-    community = kiosk_community()
-    if community is None or found.community_id != community.id:
-        abort(404)
+    found = kiosk_record_or_404(Meeting, meeting_id)
     items = list(found.items)
     number = 1 if len(items) == 1 else request.args.get("item", 0, type=parse_page)
     if 1 <= number <= len(items):
@@ -168,9 +144,8 @@ def meeting(meeting_id: int):
 
 
 def _kiosk_poll(poll_id: int) -> Poll:
-    poll = _get_or_404(Poll, poll_id)
-    community = kiosk_community()
-    if community is None or poll.community_id != community.id or not poll.channel_pass:
+    poll = kiosk_record_or_404(Poll, poll_id)
+    if not poll.channel_pass:
         abort(404)
     return poll
 
@@ -403,7 +378,7 @@ def run_meetings():
 def run_meeting(meeting_id: int):
     """The meeting on the tablet: the agenda a page at a time (the page of the item on the
     TV unless another is asked for), 开始投票 and 在电视上显示 on each item, 下一项议题."""
-    meeting = _staff_meeting(meeting_id)
+    meeting = staff_record_or_404(Meeting, meeting_id)
     items, per_page = list(meeting.items), _per_page(AGENDA_PAGE)
     number = (_page_arg() if "page" in request.args
               else services.page_with(items, meeting.current_item, per_page))
@@ -416,7 +391,7 @@ def run_meeting(meeting_id: int):
 @staff_only(*RUNNERS)
 def run_tv(meeting_id: int):
     """How to open the TV display: its address and a QR code."""
-    meeting = _staff_meeting(meeting_id)
+    meeting = staff_record_or_404(Meeting, meeting_id)
     return render_template("votes/run_tv.html", meeting=meeting, tv_link=tv_url(meeting),
                            tv_qr=qr_svg_inline(tv_url(meeting), _("QR code: open the TV display")))
 
@@ -425,7 +400,7 @@ def run_tv(meeting_id: int):
 @staff_only(*RUNNERS)
 def record_present(meeting_id: int):
     """到会人数: count or correct the number of people present."""
-    meeting = _staff_meeting(meeting_id)
+    meeting = staff_record_or_404(Meeting, meeting_id)
     if request.method == "GET":
         return render_template("votes/present.html", meeting=meeting, errors={},
                                value=meeting.present_count if meeting.present_count is not None
@@ -507,7 +482,7 @@ def _run_poll_context(poll: Poll, **extra) -> dict:
 @staff_only(*RUNNERS)
 def run_poll(poll_id: int):
     """The facilitator's screen of a poll."""
-    poll = _staff_poll(poll_id)
+    poll = staff_record_or_404(Poll, poll_id)
     return page_or_fragment("votes/run_poll.html", "votes/_run_live.html",
                             **_run_poll_context(poll))
 
@@ -529,7 +504,7 @@ def run_poll_live(poll_id: int):
 
 
 def _live_answer(poll_id: int, message: str, status: int = 200):
-    poll = _staff_poll(poll_id)
+    poll = staff_record_or_404(Poll, poll_id)
     db.session.refresh(poll)
     if not wants_fragment():
         return go_to(url_for("votes.run_poll", poll_id=poll.id), message)
@@ -537,7 +512,7 @@ def _live_answer(poll_id: int, message: str, status: int = 200):
 
 
 def _hand_write(poll_id: int, write):
-    _staff_poll(poll_id)
+    staff_record_or_404(Poll, poll_id)
     try:
         change = write()
     except Invalid as invalid:
@@ -574,7 +549,7 @@ def undo_hand(poll_id: int):
 @staff_only(*RUNNERS)
 def set_hand_total(poll_id: int):
     """Type the number of raised hands for one option (instead of tapping)."""
-    poll = _staff_poll(poll_id)
+    poll = staff_record_or_404(Poll, poll_id)
     option_id = request.values.get("option_id", "")
     option = next((o for o in poll.options if str(o.id) == option_id), None)
     if option is None and request.method == "GET" and not option_id:
@@ -609,7 +584,7 @@ def set_hand_total(poll_id: int):
 @staff_only(*RUNNERS)
 def hand_over(poll_id: int):
     """Pass the tablet to the residents: staff mode ends, the ballot comes up."""
-    poll = _staff_poll(poll_id)
+    poll = staff_record_or_404(Poll, poll_id)
     if not (poll.is_open and poll.channel_pass):
         return go_to(url_for("votes.run_poll", poll_id=poll.id))
     end_session(session.pop(SESSION_KEY, None), reason="staff.lock_tablet")
@@ -621,7 +596,7 @@ def hand_over(poll_id: int):
 @bp.route("/vote/run/polls/<int:poll_id>/close", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def close_poll(poll_id: int):
-    poll = _staff_poll(poll_id)
+    poll = staff_record_or_404(Poll, poll_id)
     if request.method == "GET":
         if not poll.is_open:
             return go_to(url_for("votes.run_poll", poll_id=poll.id))
@@ -695,7 +670,7 @@ def new_meeting():
     values = {"title": "", "place": "", "starts_at": "", "community_id": staff.community_id}
     if request.method == "POST":
         values = {k: request.form.get(k, "")[:200] for k in ("title", "place", "starts_at")}
-        values["community_id"] = _community_choice()
+        values["community_id"] = form_community_id(current_staff(), or_first=True)
         try:
             meeting = services.create_meeting(
                 community_id=values["community_id"], title=values["title"],
@@ -709,20 +684,10 @@ def new_meeting():
     return _meeting_form(None, values, {})
 
 
-def _community_choice() -> int:
-    staff = current_staff()
-    try:
-        chosen = parse_id(request.form.get("community_id", ""))
-    except ValueError:
-        chosen = None
-    ids = staff.community_ids()
-    return chosen if chosen in ids else (staff.community_id or ids[0])
-
-
 @bp.route("/staff/votes/<int:meeting_id>", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def edit_meeting(meeting_id: int):
-    meeting = _staff_meeting(meeting_id)
+    meeting = staff_record_or_404(Meeting, meeting_id)
     values = {"title": meeting.title, "place": meeting.place,
               "starts_at": _local_input(meeting.starts_at), "community_id": meeting.community_id}
     errors, item_values, item_errors = {}, {"title": "", "description": ""}, {}
@@ -750,7 +715,7 @@ def _console_meeting(meeting, values, errors, item_values, item_errors):
 @bp.post("/staff/votes/<int:meeting_id>/items")
 @staff_only(*RUNNERS)
 def console_add_item(meeting_id: int):
-    meeting = _staff_meeting(meeting_id)
+    meeting = staff_record_or_404(Meeting, meeting_id)
     item_values = {"title": request.form.get("title", "")[:200],
                    "description": request.form.get("description", "")[:2000]}
     try:
@@ -835,8 +800,7 @@ def commitments():
 @bp.post("/staff/votes/commitments/<int:commitment_id>/done")
 @staff_only(*RUNNERS)
 def mark_commitment(commitment_id: int):
-    commitment = _get_or_404(Commitment, commitment_id)
-    require_community(commitment.community_id)
+    commitment = staff_record_or_404(Commitment, commitment_id)
     done = request.form.get("done") != "0"
     try:
         services.set_commitment_done(commitment, request.form.get("done_on", "") if done
@@ -855,13 +819,13 @@ def mark_commitment(commitment_id: int):
 @staff_only(*RUNNERS)
 def minutes(meeting_id: int):
     """会议纪要, for printing on A4."""
-    meeting = _staff_meeting(meeting_id)
+    meeting = staff_record_or_404(Meeting, meeting_id)
     return render_template("votes/minutes.html", meeting=meeting, closed=CLOSED,
                            channels=(HAND, PASS, PHONE), **_names())
 
 
 def _minutes_download(meeting_id: int, extension: str):
-    meeting = _staff_meeting(meeting_id)
+    meeting = staff_record_or_404(Meeting, meeting_id)
     header = [str(h) for h in services.MINUTES_HEADER]
     filename = services.minutes_filename(meeting, extension, local_zone())
     rows = services.minutes_rows(meeting)
