@@ -7,10 +7,10 @@ from pathlib import Path
 from flask import Flask, request, url_for
 from werkzeug.routing import IntegerConverter
 
-from . import access, cli, devices, errors, i18n, models, pagecache, privacy, security  # noqa: F401
+from . import access, cli, devices, errors, i18n, kiosk_state, models, pagecache, privacy, security  # noqa: F401
 from .config import load_config
 from .database import configure_sqlite, count_queries
-from .extensions import babel, compress, csrf, db, htmx, limiter, migrate
+from .extensions import babel, compress, csrf, db, htmx, migrate
 from .idempotency import new_request_key
 from .validation import DB_INT_MAX
 
@@ -70,7 +70,6 @@ def create_app(test_config: dict | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     htmx.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     compress.init_app(app)
     pagecache.init_app(app)
     devices.init_app(app)
@@ -131,8 +130,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .home.services import LARGE_TEXT_COOKIE
-
     @lru_cache(maxsize=256)
     def versioned_static_url(script_root: str, filename: str) -> str:
         digest = hashlib.sha256((ROOT / "static" / filename).read_bytes()).hexdigest()[:10]
@@ -146,7 +143,7 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         return {
-            "large_text": LARGE_TEXT_COOKIE in request.cookies,
+            "large_text": kiosk_state.large_text(),
             "idle_seconds": _idle_seconds(app),
             "idle_warning_seconds": app.config["IDLE_WARNING_SECONDS"],
             "success_return_seconds": app.config["SUCCESS_RETURN_SECONDS"],

@@ -75,7 +75,6 @@ class Defaults:
     STAFF_PIN_HASH = "scrypt:16384:8:1"
 
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "muling"
     # Suggestions one device may send (limits notation); the address limit defaults to the
     # same. Phones on one Wi-Fi share an address: raise the address limit where they do.

@@ -3,8 +3,6 @@
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -16,5 +14,4 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 babel = Babel()
 htmx = HTMX()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
 compress = Compress()

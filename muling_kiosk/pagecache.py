@@ -26,12 +26,11 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .home.services import LARGE_TEXT_COOKIE
 from .i18n import LANG_COOKIE
+from .kiosk_state import LARGE_TEXT_COOKIE, SESSION_KEYS_OF_NOBODY
 
 PLACEHOLDER = "\x00csrf\x00"
 MAX_PAGES = 256
-SESSION_KEYS_OF_NOBODY = {"csrf_token"}
 # Request headers a page may depend on (htmx asks for fragments of the same URL).
 VARY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted",
                 "HX-History-Restore-Request")

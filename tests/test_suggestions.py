@@ -9,10 +9,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from muling_kiosk import ratelimit
 from muling_kiosk.audit.models import AuditEvent
 from muling_kiosk.database import utcnow
 from muling_kiosk.extensions import db
-from muling_kiosk.suggestions import photos, ratelimit
+from muling_kiosk.suggestions import photos
 from muling_kiosk.suggestions import services as rules
 from muling_kiosk.suggestions.models import (
     Suggestion,
@@ -380,28 +381,28 @@ def limited(make_app):
 
 def test_five_suggestions_in_ten_minutes_from_one_device_or_address(limited):
     for _ in range(5):
-        ratelimit.check("phone-a", "10.0.0.1")
-        ratelimit.count("phone-a", "10.0.0.1")
+        ratelimit.check("suggestion", "phone-a", "10.0.0.1")
+        ratelimit.count("suggestion", "phone-a", "10.0.0.1")
     with pytest.raises(ratelimit.RateLimited) as limit:
-        ratelimit.check("phone-a", "10.0.0.9")
+        ratelimit.check("suggestion", "phone-a", "10.0.0.9")
     assert 590 <= limit.value.seconds <= 600 and limit.value.minutes == 10
     with pytest.raises(ratelimit.RateLimited):  # a new device id from the same address
-        ratelimit.count("phone-b", "10.0.0.1")
-    ratelimit.count("phone-c", "10.0.0.2")
+        ratelimit.count("suggestion", "phone-b", "10.0.0.1")
+    ratelimit.count("suggestion", "phone-c", "10.0.0.2")
 
 
 def test_the_limits_are_configurable_and_the_address_limit_apart(make_app):
     app = make_app(RATELIMIT_ENABLED=True, SUGGESTION_RATE_LIMIT="2 per minute",
                    SUGGESTION_ADDRESS_RATE_LIMIT="3 per hour")
     with app.app_context():
-        ratelimit.count("a", "wifi")
-        ratelimit.count("a", "wifi")
+        ratelimit.count("suggestion", "a", "wifi")
+        ratelimit.count("suggestion", "a", "wifi")
         with pytest.raises(ratelimit.RateLimited) as limit:
-            ratelimit.count("a", "wifi")
+            ratelimit.count("suggestion", "a", "wifi")
         assert limit.value.seconds <= 60
-        ratelimit.count("b", "wifi")
+        ratelimit.count("suggestion", "b", "wifi")
         with pytest.raises(ratelimit.RateLimited) as limit:
-            ratelimit.count("c", "wifi")
+            ratelimit.count("suggestion", "c", "wifi")
         assert limit.value.seconds > 3000
 
 

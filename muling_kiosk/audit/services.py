@@ -12,6 +12,15 @@ from .models import AuditEvent
 
 _CURRENT = object()
 
+# Who is acting on this request: set by the staff feature (staff.auth.init_app), so the audit
+# log needs no import of it (the staff feature records its own changes here).
+_current_actor = None
+
+
+def set_actor_provider(provider) -> None:
+    global _current_actor
+    _current_actor = provider
+
 
 def client_address() -> str:
     return (request.remote_addr or "")[:64] if has_request_context() else "cli"
@@ -34,9 +43,7 @@ def record(action: str, target=None, *, before: dict | None = None, after: dict 
     """Who (the signed-in staff member unless given), did what (action, e.g. "staff.create"),
     to which record (target), in which community, from which client, with before and after."""
     if staff is _CURRENT:
-        from ..staff.auth import current_staff
-
-        staff = current_staff() if has_request_context() else None
+        staff = _current_actor() if _current_actor and has_request_context() else None
     if target is not None:
         target_type = target_type or type(target).__name__
         target_id = target_id if target_id is not None else getattr(target, "id", None)

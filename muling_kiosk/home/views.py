@@ -7,11 +7,12 @@ from ..communities.current import kiosk_community
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_duration
+from ..kiosk_state import LARGE_TEXT_COOKIE
 from ..pagecache import cached_page
 from ..responses import go_to, safe_next
 from ..staff.auth import SESSION_KEY
 from ..staff.services import end_session
-from .services import LARGE_TEXT_COOKIE, clear_kiosk_session, forget_person, has_kiosk_state
+from .services import clear_kiosk_session, forget_person, has_kiosk_state
 
 bp = Blueprint("home", __name__)
 

@@ -4,6 +4,7 @@ from flask import abort, g, redirect, request, session, url_for
 from flask_htmx import make_response as htmx_response
 
 from ..access import Rule, set_staff_checker
+from ..audit.services import set_actor_provider
 from ..extensions import db, htmx
 from ..validation import parse_id
 from .models import Staff
@@ -74,6 +75,7 @@ def form_community_id(viewer: Staff, *, or_first: bool = False) -> int | None:
 
 def init_app(app) -> None:
     set_staff_checker(check_rule)
+    set_actor_provider(current_staff)
 
     @app.context_processor
     def staff_context():

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from babel.lists import format_list
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..audit.services import record
@@ -36,7 +37,7 @@ from ..staff.models import Staff
 from ..validation import Invalid
 from ..votes import services as votes
 from ..votes.models import AgendaItem, Meeting, Poll
-from ..votes.signals import agenda_item_removed, poll_closed
+from ..votes.signals import agenda_item_removed, describe_item, poll_closed
 from . import services as rules
 from .models import Suggestion
 
@@ -90,6 +91,16 @@ class Source:
 
 def sources_of(item: AgendaItem) -> list[Source]:
     return [Source(s.id, rules.group_code(s.code)) for s in linked_suggestions(item)]
+
+
+@describe_item.connect
+def show_source(item: AgendaItem, view: str, **_extra) -> Markup:
+    """On the meeting screens: "来自居民建议" and, for staff, the tracking code and a link."""
+    sources = sources_of(item)
+    if not sources:
+        return Markup("")
+    return Markup(render_template("suggestions/_item_source.html", sources=sources,  # noqa: S704
+                                  source_view=view))
 
 
 def item_number(item: AgendaItem) -> int:

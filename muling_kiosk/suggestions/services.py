@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from .. import ratelimit
 from ..audit.services import record
 from ..communities.models import Community
 from ..database import utcnow
@@ -33,7 +34,6 @@ from ..privacy import (
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
 from ..validation import Invalid, clean_text
 from . import photos as photo_rules
-from . import ratelimit
 from .models import (
     Suggestion,
     SuggestionDraft,
@@ -378,7 +378,7 @@ def submit_draft(key: str, community: Community, *, device: str, address: str,
     if entry.errors:
         raise Invalid(entry.errors)
     if not exempt:
-        ratelimit.count(device, address)
+        ratelimit.count("suggestion", device, address)
     now = utcnow()
     suggestion = Suggestion(
         community_id=draft.community_id, location_id=draft.location_id, code=new_code(),

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import devices
+from .. import devices, ratelimit
 from ..access import public, staff_only
 from ..audit.services import client_address, record
 from ..communities.current import kiosk_community, kiosk_community_or_404
@@ -49,7 +49,7 @@ from ..staff.services import communities_for
 from ..validation import Invalid, id_or_none, parse_day, parse_id, parse_page
 from ..votes import services as votes_rules
 from ..votes.models import Meeting
-from . import meetings, ratelimit
+from . import meetings
 from . import services as rules
 from .models import Suggestion, SuggestionLocation, SuggestionPhoto
 
@@ -91,10 +91,6 @@ def vocabulary():
             "group_code": rules.group_code}
 
 
-@bp.app_template_global()
-def suggestions_from_item(item) -> list[meetings.Source]:
-    """For the meeting screens (votes templates): the suggestions an agenda item came from."""
-    return meetings.sources_of(item)
 
 
 # ---------- a text too long to be sent ----------
@@ -281,7 +277,7 @@ def _save_entry(channel: Channel):
                                     "try again."))
     if not channel.exempt:
         try:
-            ratelimit.check(devices.device_id(), client_address())
+            ratelimit.check("suggestion", devices.device_id(), client_address())
         except ratelimit.RateLimited as limited:
             return _form_again(channel, 429, key=key, values=values, errors={},
                                screen=screen, notice=_rate_message(limited))

@@ -3,7 +3,7 @@ phone), hand-count events, the number of people present, and commitments.
 
 The tally of a poll is never stored while the poll is open: it is derived from its ballots and
 hand-count events, every change kept. Closing freezes the result and the figures on the poll;
-from then on the data layer refuses any change to it (see guard.py).
+from then on the data layer refuses any change to it (the before_flush guard below).
 """
 
 import secrets
@@ -75,8 +75,9 @@ class Meeting(db.Model):
     # The item the facilitator is on: the TV shows it.
     current_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", use_alter=True, ondelete="SET NULL"))
-    # Bumped on every change the TV shows (item, poll, ballot, tap, close): the display asks
-    # "still version N?" once a second and gets 204 when nothing changed.
+    # Bumped on every change the TV shows (item, poll, ballot, tap, close): the TV streams'
+    # watcher reads the versions of the meetings being watched and sends a new display when
+    # one moved (live.py); a TV without server-sent events asks "still version N?" instead.
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

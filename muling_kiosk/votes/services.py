@@ -827,7 +827,7 @@ def add_commitment(item: AgendaItem, *, who: str, what: str, due_on: str = "",
 
 
 def set_commitment_done(commitment: Commitment, done_on, actor=None) -> Commitment:
-    """Mark done on a day (today when none is given), or not done (done_on=None)."""
+    """Mark done on a day (a date, or the day typed as YYYY-MM-DD), or not done (None)."""
     before = snapshot(commitment, COMMITMENT_FIELDS)
     if done_on is not None and not isinstance(done_on, date):
         try:

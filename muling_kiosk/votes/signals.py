@@ -22,3 +22,9 @@ poll_closed = _signals.signal("votes.poll-closed")
 # transaction that removes it, before the row goes: a receiver can still read the item and its
 # meeting, and what it adds commits with the removal.
 agenda_item_removed = _signals.signal("votes.agenda-item-removed")
+
+# Asked with the AgendaItem as sender (keyword: view, "console" | "tablet" | "line" | "public")
+# while a meeting screen is drawn: a receiver returns HTML to show under the item (Markup; it
+# must escape what it shows), or "" — e.g. the suggestion the item came from. Templates call
+# the `item_notes(item, view)` global.
+describe_item = _signals.signal("votes.describe-item")

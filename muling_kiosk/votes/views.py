@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .. import devices
 from ..access import public, staff_only
@@ -26,9 +27,9 @@ from ..communities.models import Community
 from ..errors import render_error
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
-from ..home.services import LARGE_TEXT_COOKIE
 from ..i18n import DEFAULT_LOCALE, local_zone
 from ..idempotency import parse_request_key
+from ..kiosk_state import large_text
 from ..qr import public_url, qr_svg_inline
 from ..responses import fragment, go_to, page_or_fragment, wants_fragment
 from ..staff.auth import SESSION_KEY, current_staff, form_community_id, staff_record_or_404
@@ -37,6 +38,7 @@ from ..staff.services import end_session
 from ..validation import Invalid, parse_page
 from . import live, services
 from .models import CHANNELS, CLOSED, HAND, PASS, PHONE, AgendaItem, Commitment, Meeting, Poll
+from .signals import describe_item
 
 bp = Blueprint("votes", __name__)
 
@@ -97,13 +99,20 @@ def _names() -> dict:
             "who_label": services.who_label}
 
 
+@bp.app_template_global()
+def item_notes(item: AgendaItem, view: str) -> Markup:
+    """What other features show under an agenda item (votes.signals.describe_item)."""
+    return Markup("").join(note for _receiver, note in describe_item.send(item, view=view)
+                           if note)
+
+
 def _page_arg() -> int:
     return request.args.get("page", 1, type=parse_page)
 
 
 def _per_page(sizes: tuple[int, int]) -> int:
     """How many a page of this list holds, for the text size this kiosk shows."""
-    return sizes[1] if LARGE_TEXT_COOKIE in request.cookies else sizes[0]
+    return sizes[1] if large_text() else sizes[0]
 
 
 def _page_of(items, sizes: tuple[int, int]) -> services.ListPage:
