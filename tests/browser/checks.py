@@ -105,6 +105,15 @@ def assert_no_horizontal_scroll(page) -> None:
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 
+def assert_fits_the_screen(page) -> None:
+    """The whole page inside the viewport: not even a line of text below the fold (stricter
+    than assert_layout, which looks at what can be tapped and the headings)."""
+    settle(page)
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height <= page.viewport_size["height"], (
+        f"the page is {height}px tall on a {page.viewport_size['height']}px screen")
+
+
 def assert_layout(page, no_fold: bool) -> None:
     """No text in a one-character column; with no_fold, everything a step needs (what can be
     tapped, headings, the TV's bars and QR) inside the viewport: nobody scrolls a kiosk."""
@@ -156,6 +165,12 @@ def check_screen(page, name: str | None, kind: str = "kiosk") -> None:
         assert_primary_actions(page)
     if name:
         screenshot(page, name)
+
+
+def check_screen_fits(page, name: str | None) -> None:
+    """check_screen on the tablet, and the whole page on the screen: one step, no scroll."""
+    check_screen(page, name, kind="kiosk")
+    assert_fits_the_screen(page)
 
 
 def _contains(outer, inner) -> bool:
