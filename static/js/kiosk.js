@@ -207,7 +207,7 @@
       pages = [[0, items.length]];
       show(0, items.length);
       if (nav) nav.hidden = true;
-      if (!nav || !tablet.matches || !overflows()) { showPage(0); return; }
+      if (!nav || !tablet.matches || items.length < 2 || !overflows()) { showPage(0); return; }
       nav.hidden = false;
       // Greedy: each page takes items until one more would make the screen scroll.
       pages = [];
@@ -225,6 +225,11 @@
         if (!overflows()) tallest = Math.max(tallest, list.getBoundingClientRect().height);
         pages.push([start, end]);
         start = end;
+      }
+      if (pages.length < 2) {  // one item alone too tall: nothing to page through
+        nav.hidden = true;
+        showPage(0);
+        return;
       }
       // Every page as tall as the tallest: the buttons below stay where the finger is.
       list.style.minHeight = tallest + "px";

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from muling_kiosk.access import public
 
-from .checks import check_screen, check_screen_fits, screenshot
+from .checks import assert_no_broken_words, check_screen, check_screen_fits, screenshot
 from .conftest import KIOSK_VIEWS
 
 PROBE_PAGE = """
@@ -264,6 +264,18 @@ def test_the_home_screen_survives_320px_and_double_font_size(browser, live_serve
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     expect(page.locator(".tile").first).to_be_visible()
+    context.close()
+
+
+def test_english_at_320px_wraps_whole_words(browser, live_server, community):
+    """"Welcome to the … neighbourhood station": no "neighbourho/od" on a small phone."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640},
+                                  has_touch=True, is_mobile=True, locale="en-US")
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("neighbourhood")
+    check_screen(page, "home-320-en", kind="phone")
+    assert_no_broken_words(page)
     context.close()
 
 

@@ -18,7 +18,7 @@ from muling_kiosk.database import utcnow
 from muling_kiosk.signups.models import CONFIRMED, WAITING, WITHDRAWN, Course, Signup
 from muling_kiosk.signups.services import local_datetime, local_day, local_zone, week_start
 
-from .checks import check_screen, check_screen_fits
+from .checks import assert_no_broken_words, check_screen, check_screen_fits
 from .conftest import CONSOLE_PASSWORD, KIOSK_VIEWS
 
 
@@ -44,7 +44,7 @@ def open_card(page, title):
     expect(card(page, title)).to_be_attached()
     page.wait_for_load_state("load")  # the pages are laid out
     while not card(page, title).is_visible():
-        page.get_by_role("button", name="下一页").click()
+        page.locator("[data-fit-next]").click()  # 下一页
     card(page, title).click()
 
 
@@ -402,6 +402,39 @@ def test_staff_plan_a_course_print_the_roster_and_open_the_excel(console, make_s
         actions)
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_sign_up_step_on_a_320px_phone(browser, live_server, locale, make_course,
+                                           make_class_session):
+    """A resident may sign up on their own phone: it scrolls up and down, never sideways; the
+    keypad is under the number and the hint says so; English words wrap whole."""
+    course = make_course(title="Calligraphy for beginners", teacher="Wang Deming",
+                         place="Neighbourhood station, activity room")
+    session = make_class_session(course=course, starts_in=timedelta(hours=3))
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640},
+                                  has_touch=True, is_mobile=True, device_scale_factor=2,
+                                  locale=locale)
+    page = context.new_page()
+    page.goto(f"/classes/{session.id}/")
+    english = locale == "en-US"
+    below, beside = (("Tap the number keys below.", "Tap the number keys on the right.")
+                     if english else ("请点下面的数字键。", "请点右边的数字键。"))
+    expect(page.get_by_text(below)).to_be_visible()
+    expect(page.get_by_text(beside)).to_be_hidden()
+    keys = page.locator(".keypad").bounding_box()
+    number = page.locator(".keypad-display").bounding_box()
+    assert keys["y"] > number["y"] + number["height"]  # the keys are below the number
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    check_screen(page, f"signups-details-320-{'en' if english else 'zh'}", kind="phone")
+    assert_no_broken_words(page)
+    page.get_by_label("Your name" if english else "您的名字").fill("Li Guilan")
+    tap_digits(page, "13987654321")
+    page.get_by_role("button", name="Next" if english else "下一步").click()
+    expect(page.locator(".summary")).to_contain_text("139****4321")
+    check_screen(page, f"signups-confirm-320-{'en' if english else 'zh'}", kind="phone")
+    assert_no_broken_words(page)
+    context.close()
+
+
 # ---------- every kiosk screen in every view: landscape, portrait, and with 大字 ----------
 # The flows above check their screens on the landscape tablet; here each screen is checked
 # in the other three views, where nothing a step needs may fall below the fold either.
@@ -419,7 +452,7 @@ def to_the_number(page):
     """In a step split in two, go on (下一步) from the name to the number and the keypad."""
     if is_split(page):
         expect(page.locator(".keypad")).to_be_hidden()
-        page.get_by_role("button", name="下一步").click()
+        page.locator("[data-show-part='number']").click()  # 下一步
         expect(page.locator(".keypad")).to_be_visible()
 
 
@@ -603,3 +636,102 @@ def test_staff_screens_on_the_tablet_fit_without_scrolling(view, kiosk_view, mak
     expect(page.get_by_role("status")).to_have_text("已添加 钱美华，并已签到。")
     expect(page.locator(".checkin-person", has_text="钱美华")).to_have_attribute(
         "aria-pressed", "true")
+
+
+def no_chinese(page) -> str:
+    """The text of the page in English, but for the language switch (中文): what is left
+    in Chinese was not translated."""
+    text = page.locator("body").inner_text().replace("中文", "")
+    found = re.findall(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", text)
+    assert not found, f"not translated: {found}"
+    return text
+
+
+def test_staff_and_resident_screens_in_english(new_tablet, make_staff, make_course,
+                                               make_class_session, make_signup):
+    """In English every word of these screens is English (names and classes are data), and
+    the longer words still fit the tablet."""
+    make_staff("facilitator", display_name="Facilitator Chen Jing", pin="135790")
+    course = make_course(title="Smartphone basics", teacher="Li Wenjing",
+                         place="Shicheng happiness service station")
+    coming = make_class_session(course=course, starts_in=timedelta(days=2))
+    now_on = make_class_session(course=make_course(title="Tai chi", place="Square pavilion"),
+                                starts_in=-timedelta(minutes=5))
+    for n, name in enumerate(["Wang Xiuying", "Yang Jianhua", "Li Guilan", "Zhang Yuzhen"]):
+        make_signup(session=now_on, name=name, phone=f"1381234{n:04d}")
+    make_signup(session=now_on, name="He Jianping", status=WAITING)
+    page = new_tablet(locale="en-US")
+    page.goto("/")
+    no_chinese(page)
+    page.get_by_role("link", name="Staff").click()
+    no_chinese(page)
+    check_screen_fits(page, "staff-unlock-en-tablet")
+    tap_digits(page, "135790")
+    page.get_by_role("button", name="Unlock").click()
+    banner = page.get_by_role("region", name="Staff mode")
+    expect(banner).to_contain_text("Staff mode: Facilitator Chen Jing")
+    expect(banner.get_by_role("button", name="Exit")).to_be_visible()
+    assert "10 minutes without a touch" in no_chinese(page)
+    check_screen_fits(page, "staff-mode-home-en-tablet")
+
+    page.get_by_role("link", name="Sign someone up").click()
+    show_week_of(page, coming)
+    open_card(page, "Smartphone basics")
+    no_chinese(page)
+    check_screen_fits(page, "signups-on-behalf-details-en-tablet")
+    page.get_by_label("Your name").fill("Zhou Guiying")
+    to_the_number(page)
+    tap_digits(page, "15012345678")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please check the sign-up details")
+    no_chinese(page)
+    check_screen_fits(page, "signups-on-behalf-confirm-en-tablet")
+    page.get_by_role("button", name="Confirm sign-up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signed up on their behalf")
+    no_chinese(page)
+    check_screen_fits(page, "signups-on-behalf-done-en-tablet")
+
+    page.goto(f"/classes/checkin/{now_on.id}")
+    page.get_by_role("button", name=re.compile("Wang Xiuying")).click()
+    expect(page.get_by_role("status")).to_contain_text("Wang Xiuying")
+    no_chinese(page)
+    check_screen_fits(page, "signups-checkin-en-tablet")
+    page.get_by_role("link", name="Add a walk-in").click()
+    no_chinese(page)
+    check_screen_fits(page, "signups-walk-in-en-tablet")
+    banner.get_by_role("button", name="Exit").click()
+    expect(page.get_by_role("link", name="Staff")).to_be_visible()
+
+
+def test_a_resident_signs_up_in_english_with_large_text(new_tablet, make_course,
+                                                        make_class_session):
+    course = make_course(title="Smartphone basics", teacher="Li Wenjing",
+                         place="Shicheng happiness service station")
+    session = make_class_session(course=course, starts_in=timedelta(days=2))
+    page = new_tablet(locale="en-US")
+    page.goto("/")
+    page.get_by_role("button", name="Large text").click()
+    no_chinese(page)
+    check_screen_fits(page, "home-en-large-text-tablet")
+    page.goto(f"/classes/{session.id}/")
+    no_chinese(page)
+    check_screen_fits(page, "signups-details-en-large-text-tablet")
+    page.get_by_label("Your name").fill("Zhou Guiying")
+    to_the_number(page)
+    no_chinese(page)
+    check_screen_fits(page, "signups-details-number-en-large-text-tablet")
+    tap_digits(page, "15012345678")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please check the sign-up details")
+    no_chinese(page)
+    check_screen_fits(page, "signups-confirm-en-large-text-tablet")
+    page.get_by_role("button", name="Confirm sign-up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are signed up")
+    no_chinese(page)
+    check_screen_fits(page, "signups-done-en-large-text-tablet")
+    page.goto("/classes/mine")
+    no_chinese(page)
+    check_screen_fits(page, "signups-mine-keypad-en-large-text-tablet")
+    page.goto("/unlock")
+    no_chinese(page)
+    check_screen_fits(page, "staff-unlock-en-large-text-tablet")
