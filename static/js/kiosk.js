@@ -106,7 +106,7 @@
       var scope = dialog && !dialog.hidden ? dialog : document.getElementById("main");
       var parts = [];
       scope.querySelectorAll("[data-speak], .dialog h2, .dialog p").forEach(function (el) {
-        if (el.closest("[hidden]")) return;
+        if (el.closest("[hidden]") || !el.getClientRects().length) return; // not on the screen
         var text = el.textContent.replace(/\s+/g, " ").trim();
         if (text && parts.indexOf(text) < 0) parts.push(text);
       });
@@ -168,7 +168,7 @@
   // hide with their last item) and a nav ([data-fit-nav]) with 上一页/下一页. On a tablet each
   // page holds as many items as fit without a scroll, worked out in this browser, at this size
   // and text size; on a phone, where scrolling up and down is fine, every item shows.
-  var tablet = window.matchMedia("(min-width: 43rem)");
+  var tablet = window.matchMedia("(min-width: 43rem) and (min-height: 37.5rem)");
   var overflows = function () {
     return document.documentElement.scrollHeight > window.innerHeight;
   };
