@@ -249,12 +249,7 @@
       if (!box.fitPager) makeFitPager(box);
     });
   };
-  var relayout = function () {
-    fitPagers = fitPagers.filter(function (pager) { return pager.box.isConnected; });
-    fitPagers.forEach(function (pager) { pager.layout(); });
-    splits = splits.filter(function (step) { return step.isConnected; });
-    splits.forEach(fitSplit);
-  };
+
   /* ---------- A step in two screens, the name then the number, when one is too much ---------- */
   // On a tablet, when the name, the number and the keypad do not fit together (大字, staff mode
   // upright, error messages …), the step shows one part at a time: the name, then (下一步)
@@ -290,6 +285,14 @@
     if (first) first.focus({ preventScroll: true });
   });
 
+  // Laid out again when the screen turns, 大字 is switched, the fonts arrive or a message
+  // shows at the top.
+  var relayout = function () {
+    fitPagers = fitPagers.filter(function (pager) { return pager.box.isConnected; });
+    fitPagers.forEach(function (pager) { pager.layout(); });
+    splits = splits.filter(function (step) { return step.isConnected; });
+    splits.forEach(fitSplit);
+  };
   startFitPagers(document);
   startSplits(document);
   document.addEventListener("htmx:load", function (event) {
