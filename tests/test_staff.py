@@ -359,6 +359,23 @@ def test_staff_mode_waits_longer_before_the_idle_reset(client, make_staff):
     assert 'data-idle-seconds="600"' in client.get("/classes/").get_data(as_text=True)
 
 
+def test_the_home_screen_says_the_idle_limit_in_force(client, make_staff, app):
+    """90 seconds for a resident; in staff mode the longer wait (10 minutes), also in English,
+    and what the configuration says rather than a number in the template."""
+    make_staff("facilitator", display_name="主持人 陈静", pin="135790")
+    page = client.get("/").get_data(as_text=True)
+    assert "90 秒无操作后" in page and "分钟" not in page
+    client.post_form("/unlock", {"pin": "135790"})
+    page = client.get("/").get_data(as_text=True)
+    assert "10 分钟无操作后" in page and "90 秒" not in page
+    client.post_form("/language", {"lang": "en", "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert "Staff mode ends after 10 minutes without a touch" in page
+    assert "Staff mode:" in page and ">Exit<" in page
+    app.config["STAFF_IDLE_SECONDS"] = 300
+    assert "after 5 minutes without a touch" in client.get("/").get_data(as_text=True)
+
+
 def test_idle_reset_ends_staff_mode(client, make_staff):
     make_staff("facilitator", pin="135790")
     client.post_form("/unlock", {"pin": "135790"})

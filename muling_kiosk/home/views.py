@@ -1,12 +1,12 @@
 """The kiosk home screen, the idle reset and the language switch."""
 
-from flask import Blueprint, current_app, render_template, request, session, url_for
+from flask import Blueprint, render_template, request, session, url_for
 
 from ..access import public
 from ..communities.current import kiosk_community
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_duration
+from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES
 from ..kiosk_state import LARGE_TEXT_COOKIE
 from ..pagecache import cached_page
 from ..responses import go_to, safe_next
@@ -26,7 +26,6 @@ def index():
     return cached_page(lambda: render_template(
         "home/index.html",
         community=kiosk_community(),
-        idle_duration=format_duration(current_app.config["IDLE_SECONDS"]),
         idle_enabled=has_kiosk_state(session, request.cookies),
         today=utcnow(),
     ))

@@ -14,7 +14,10 @@
   // A message carried over a full page load (flash): written after load so it is announced.
   if (statusRegion && statusRegion.dataset.announce) {
     var pending = statusRegion.dataset.announce;
-    setTimeout(function () { announce(pending); }, 50);
+    setTimeout(function () {
+      announce(pending);
+      document.dispatchEvent(new CustomEvent("muling:relayout"));
+    }, 50);
   }
   // A server can also announce through an HX-Trigger header: {"muling:status": "…"}.
   body.addEventListener("muling:status", function (event) {
@@ -103,7 +106,7 @@
       var scope = dialog && !dialog.hidden ? dialog : document.getElementById("main");
       var parts = [];
       scope.querySelectorAll("[data-speak], .dialog h2, .dialog p").forEach(function (el) {
-        if (el.closest("[hidden]")) return;
+        if (el.closest("[hidden]") || !el.getClientRects().length) return; // not on the screen
         var text = el.textContent.replace(/\s+/g, " ").trim();
         if (text && parts.indexOf(text) < 0) parts.push(text);
       });
@@ -130,6 +133,7 @@
     if (!button) return;
     var on = root.classList.toggle("large-text");
     button.setAttribute("aria-pressed", on ? "true" : "false");
+    document.dispatchEvent(new CustomEvent("muling:relayout"));
     document.cookie = "large_text=" + (on ? "1; max-age=31536000" : "; max-age=0") + "; path=/; SameSite=Lax";
   });
 
@@ -158,6 +162,146 @@
     var field = event.target.closest && event.target.closest("[data-keypad]");
     if (field && event.target.classList.contains("keypad-display")) setKeypad(field, event.target.value);
   });
+
+  /* ---------- Lists in pages that fit the screen (no scrolling on a tablet, row 7) ---------- */
+  // [data-fit-pages] holds the items ([data-fit-item], optionally in [data-fit-group]s that
+  // hide with their last item) and a nav ([data-fit-nav]) with 上一页/下一页. On a tablet each
+  // page holds as many items as fit without a scroll, worked out in this browser, at this size
+  // and text size; on a phone, where scrolling up and down is fine, every item shows.
+  var tablet = window.matchMedia("(min-width: 43rem) and (min-height: 37.5rem)");
+  var overflows = function () {
+    return document.documentElement.scrollHeight > window.innerHeight;
+  };
+  var fitPagers = [];
+  var makeFitPager = function (box) {
+    var items = Array.prototype.slice.call(box.querySelectorAll("[data-fit-item]"));
+    var groups = box.querySelectorAll("[data-fit-group]");
+    var list = box.querySelector("[data-fit-list]") || box;
+    var nav = box.querySelector("[data-fit-nav]");
+    var back = nav && nav.querySelector("[data-fit-prev]");
+    var forward = nav && nav.querySelector("[data-fit-next]");
+    var place = nav && nav.querySelector("[data-fit-place]");
+    var pages = [[0, items.length]];
+    var current = 0;
+
+    var show = function (start, end) {
+      items.forEach(function (item, i) { item.hidden = i < start || i >= end; });
+      groups.forEach(function (group) {
+        group.hidden = !group.querySelector("[data-fit-item]:not([hidden])");
+      });
+    };
+    var showPage = function (n) {
+      current = Math.max(0, Math.min(n, pages.length - 1));
+      show(pages[current][0], pages[current][1]);
+      if (!nav) return;
+      back.disabled = current === 0;
+      forward.disabled = current === pages.length - 1;
+      if (place) {
+        place.textContent = place.dataset.template
+          .replace("{page}", current + 1).replace("{pages}", pages.length);
+      }
+    };
+    var layout = function () {
+      var first = pages[current] ? pages[current][0] : 0;
+      list.style.minHeight = "";
+      pages = [[0, items.length]];
+      show(0, items.length);
+      if (nav) nav.hidden = true;
+      if (!nav || !tablet.matches || items.length < 2 || !overflows()) { showPage(0); return; }
+      nav.hidden = false;
+      // Greedy: each page takes items until one more would make the screen scroll.
+      pages = [];
+      var tallest = 0;
+      for (var start = 0; start < items.length;) {
+        var end = start + 1;
+        show(start, end);
+        while (end < items.length) {
+          show(start, end + 1);
+          if (overflows()) break;
+          end += 1;
+        }
+        show(start, end);
+        // (A single item too tall for the screen does not make every page that tall.)
+        if (!overflows()) tallest = Math.max(tallest, list.getBoundingClientRect().height);
+        pages.push([start, end]);
+        start = end;
+      }
+      if (pages.length < 2) {  // one item alone too tall: nothing to page through
+        nav.hidden = true;
+        showPage(0);
+        return;
+      }
+      // Every page as tall as the tallest: the buttons below stay where the finger is.
+      list.style.minHeight = tallest + "px";
+      showPage(pages.findIndex(function (page) { return first >= page[0] && first < page[1]; }));
+    };
+    if (nav) {
+      back.addEventListener("click", function () { showPage(current - 1); });
+      forward.addEventListener("click", function () { showPage(current + 1); });
+    }
+    box.fitPager = true;
+    fitPagers.push({ box: box, layout: layout });
+    layout();
+  };
+  var startFitPagers = function (root) {
+    if (root.matches && root.matches("[data-fit-pages]") && !root.fitPager) makeFitPager(root);
+    root.querySelectorAll("[data-fit-pages]").forEach(function (box) {
+      if (!box.fitPager) makeFitPager(box);
+    });
+  };
+
+  /* ---------- A step in two screens, the name then the number, when one is too much ---------- */
+  // On a tablet, when the name, the number and the keypad do not fit together (大字, staff mode
+  // upright, error messages …), the step shows one part at a time: the name, then (下一步)
+  // the number. The server says which part comes first (data-split: "number" when only the
+  // number was wrong). Nothing typed is lost going back and forth: the parts are only hidden.
+  var showPart = function (step, part) {
+    step.dataset.showing = part;
+    var name = step.querySelector("input[name='name']");
+    step.querySelectorAll("[data-name-echo]").forEach(function (echo) {
+      echo.textContent = name ? name.value.trim() : "";
+    });
+  };
+  var fitSplit = function (step) {
+    step.classList.remove("is-split");
+    if (!tablet.matches || !overflows()) return;
+    step.classList.add("is-split");
+    showPart(step, step.dataset.showing || step.dataset.split);
+  };
+  var splits = [];
+  var startSplits = function (root) {
+    root.querySelectorAll("[data-split]").forEach(function (step) {
+      if (splits.indexOf(step) < 0) splits.push(step);
+      fitSplit(step);
+    });
+  };
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-show-part]");
+    var step = button && button.closest("[data-split]");
+    if (!step) return;
+    var part = button.dataset.showPart;
+    showPart(step, part);
+    var first = step.querySelector(part === "name" ? "input[name='name']" : ".keypad-display");
+    if (first) first.focus({ preventScroll: true });
+  });
+
+  // Laid out again when the screen turns, 大字 is switched, the fonts arrive or a message
+  // shows at the top.
+  var relayout = function () {
+    fitPagers = fitPagers.filter(function (pager) { return pager.box.isConnected; });
+    fitPagers.forEach(function (pager) { pager.layout(); });
+    splits = splits.filter(function (step) { return step.isConnected; });
+    splits.forEach(fitSplit);
+  };
+  startFitPagers(document);
+  startSplits(document);
+  document.addEventListener("htmx:load", function (event) {
+    startFitPagers(event.target);
+    startSplits(event.target);
+  });
+  window.addEventListener("resize", relayout);
+  document.addEventListener("muling:relayout", relayout);
+  if (document.fonts) document.fonts.ready.then(relayout);
 
   /* ---------- Network failures: a banner with a retry; the form stays as it was ---------- */
   var banner = document.getElementById("network-banner");

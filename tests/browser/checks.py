@@ -105,6 +105,40 @@ def assert_no_horizontal_scroll(page) -> None:
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 
+def assert_fits_the_screen(page) -> None:
+    """The whole page inside the viewport: not even a line of text below the fold (stricter
+    than assert_layout, which looks at what can be tapped and the headings)."""
+    settle(page)
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height <= page.viewport_size["height"], (
+        f"the page is {height}px tall on a {page.viewport_size['height']}px screen")
+
+
+def assert_no_broken_words(page) -> None:
+    """No Latin word broken over two lines ("neighbourho/od" on a 320 px phone): words wrap
+    whole, and a heading too big for a word on a small screen is made smaller. (This
+    Chromium does not hyphenate; a browser that does may break a word with a hyphen.)"""
+    broken = page.evaluate("""() => {
+      const found = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const el = node.parentElement;
+        if (!el || el.closest('[hidden], script, style, .visually-hidden')) continue;
+        for (const match of node.textContent.matchAll(/[A-Za-z]{2,}/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          if ([...range.getClientRects()].filter((r) => r.width > 0).length > 1) {
+            found.push(match[0]);
+          }
+        }
+      }
+      return found;
+    }""")
+    assert not broken, f"words broken over two lines: {broken}"
+
+
 def assert_layout(page, no_fold: bool) -> None:
     """No text in a one-character column; with no_fold, everything a step needs (what can be
     tapped, headings, the TV's bars and QR) inside the viewport: nobody scrolls a kiosk."""
@@ -156,6 +190,12 @@ def check_screen(page, name: str | None, kind: str = "kiosk") -> None:
         assert_primary_actions(page)
     if name:
         screenshot(page, name)
+
+
+def check_screen_fits(page, name: str | None) -> None:
+    """check_screen on the tablet, and the whole page on the screen: one step, no scroll."""
+    check_screen(page, name, kind="kiosk")
+    assert_fits_the_screen(page)
 
 
 def _contains(outer, inner) -> bool:

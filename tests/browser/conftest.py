@@ -59,6 +59,32 @@ def tablet_portrait(browser, live_server):
     context.close()
 
 
+# The station tablet's four views: landscape and portrait, normal and with 大字. A layout test
+# parametrized over these names checks each screen in all of them.
+KIOSK_VIEWS = ("tablet", "portrait", "large-text-tablet", "large-text-portrait")
+
+
+@pytest.fixture
+def kiosk_view(browser, live_server):
+    """kiosk_view("large-text-portrait") → a tablet page of that view; 大字 is turned on by
+    tapping its toggle on the home screen, as a resident would."""
+    contexts = []
+
+    def open_view(view):
+        device = TABLET_PORTRAIT if view.endswith("portrait") else TABLET
+        context, page = _page(browser, live_server, device)
+        contexts.append(context)
+        if view.startswith("large-text"):
+            page.goto("/")
+            page.get_by_role("button", name="大字").click()
+            expect(page.locator("html")).to_have_class("large-text")
+        return page
+
+    yield open_view
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def phone(browser, live_server):
     context, page = _page(browser, live_server, PHONE)

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from muling_kiosk.access import public
 
-from .checks import check_screen, screenshot
+from .checks import assert_no_broken_words, check_screen, check_screen_fits, screenshot
+from .conftest import KIOSK_VIEWS
 
 PROBE_PAGE = """
 {% extends "layouts/kiosk.html" %}
@@ -71,7 +72,7 @@ def test_home_shows_three_giant_tiles_in_chinese(tablet):
     for i in range(3):
         box = tiles.nth(i).bounding_box()
         assert box["width"] >= 300 and box["height"] >= 250
-    check_screen(tablet, "home-tablet")
+    check_screen_fits(tablet, "home-tablet")
 
 
 def test_home_on_a_phone_fits_without_sideways_scrolling(phone):
@@ -264,3 +265,25 @@ def test_the_home_screen_survives_320px_and_double_font_size(browser, live_serve
     assert overflow <= 0
     expect(page.locator(".tile").first).to_be_visible()
     context.close()
+
+
+def test_english_at_320px_wraps_whole_words(browser, live_server, community):
+    """"Welcome to the … neighbourhood station": no "neighbourho/od" on a small phone."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640},
+                                  has_touch=True, is_mobile=True, locale="en-US")
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("neighbourhood")
+    check_screen(page, "home-320-en", kind="phone")
+    assert_no_broken_words(page)
+    context.close()
+
+
+@pytest.mark.parametrize("view", [view for view in KIOSK_VIEWS if view != "tablet"])
+def test_home_fits_the_tablet_upright_and_with_large_text(view, kiosk_view):
+    page = kiosk_view(view)
+    page.goto("/")
+    expect(page.locator(".tile")).to_have_count(3)
+    expect(page.get_by_text("90 秒无操作后")).to_be_visible()
+    expect(page.get_by_role("link", name="工作人员")).to_be_visible()
+    check_screen_fits(page, f"home-{view}")

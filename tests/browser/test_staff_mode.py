@@ -2,12 +2,14 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from muling_kiosk.audit.models import AuditEvent
 
-from .checks import check_screen
+from .checks import check_screen, check_screen_fits
+from .conftest import KIOSK_VIEWS
 
 
 def tap_pin(page, pin: str):
@@ -21,14 +23,16 @@ def test_pin_unlocks_staff_mode_and_exit_or_idle_ends_it(tablet, make_staff, com
     tablet.goto("/")
     tablet.get_by_role("link", name="工作人员").click()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("工作人员：请输入 PIN")
-    check_screen(tablet, "staff-unlock-tablet")
+    check_screen_fits(tablet, "staff-unlock-tablet")
     tap_pin(tablet, "135790")
     expect(tablet.get_by_label("PIN（6 位数字）")).to_have_value("135790")
     tablet.get_by_role("button", name="解锁").click()
     banner = tablet.get_by_role("region", name="工作人员模式")
     expect(banner).to_contain_text("工作人员模式：主持人 陈静")
     expect(tablet.get_by_role("status")).to_have_text("主持人 陈静 已进入工作人员模式。")
-    check_screen(tablet, "staff-mode-home-tablet")
+    expect(tablet.get_by_text("10 分钟无操作后")).to_be_visible()  # the limit in staff mode
+    expect(tablet.get_by_text("90 秒")).to_have_count(0)
+    check_screen_fits(tablet, "staff-mode-home-tablet")
 
     banner.get_by_role("button", name="退出").click()
     expect(tablet.get_by_role("region", name="工作人员模式")).to_have_count(0)
@@ -64,7 +68,7 @@ def test_five_wrong_pins_lock_the_keypad(tablet, make_staff, committed):
     error = tablet.locator("#f-pin-error")
     expect(error).to_contain_text("锁定 5 分钟")
     expect(tablet.get_by_label("PIN（6 位数字）")).to_have_attribute("aria-invalid", "true")
-    check_screen(tablet, "staff-locked-tablet")
+    check_screen_fits(tablet, "staff-locked-tablet")
     kinds = list(committed().scalars(select(AuditEvent.action)))
     assert kinds.count("staff.pin_failed") == 5
     assert "staff.pin_locked_out" in kinds and "staff.pin_refused_locked" in kinds
@@ -118,3 +122,40 @@ def test_the_console_signs_in_manages_staff_and_shows_the_audit_log(browser, liv
         expect(table).to_contain_text(action)
     check_screen(page, "staff-audit-console", kind="console")
     context.close()
+
+
+@pytest.mark.parametrize("view", KIOSK_VIEWS)
+def test_unlock_and_staff_mode_home_fit_every_view(view, kiosk_view, make_staff):
+    def check(screen):  # the landscape pictures of the PIN pad and the home: the test above
+        pictured = view == "tablet" and screen in ("staff-unlock", "staff-mode-home")
+        check_screen_fits(page, None if pictured else f"{screen}-{view}")
+
+    make_staff("facilitator", display_name="主持人 陈静", pin="135790")
+    for name in ("格格管家 赵桂芝", "楼栋长 王芳"):
+        make_staff("volunteer", display_name=name, pin="246802")
+    page = kiosk_view(view)
+    page.goto("/")
+    page.get_by_role("link", name="工作人员").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("工作人员：请输入 PIN")
+    check("staff-unlock")
+    tap_pin(page, "135")
+    page.get_by_role("button", name="解锁").click()
+    expect(page.locator("#f-pin-error")).to_be_visible()
+    check("staff-unlock-error")
+
+    page.get_by_role("button", name="清空").click()
+    tap_pin(page, "246802")  # two people share it
+    page.get_by_role("button", name="解锁").click()
+    expect(page.get_by_role("button", name="楼栋长 王芳")).to_be_visible()
+    check("staff-unlock-choose")
+    page.get_by_role("button", name="楼栋长 王芳").click()
+    page.get_by_role("region", name="工作人员模式").get_by_role("button", name="退出").click()
+
+    page.get_by_role("link", name="工作人员").click()
+    tap_pin(page, "135790")
+    page.get_by_role("button", name="解锁").click()
+    expect(page.get_by_role("region", name="工作人员模式")).to_contain_text("主持人 陈静")
+    for task in ("上课签到", "代报名", "主持议事会", "替居民写建议", "居民建议", "工作台"):
+        expect(page.get_by_role("link", name=task)).to_be_visible()
+    expect(page.get_by_text("10 分钟无操作后")).to_be_visible()
+    check("staff-mode-home")
