@@ -37,7 +37,18 @@ from ..staff.models import ADMIN, FACILITATOR
 from ..staff.services import end_session
 from ..validation import Invalid, parse_page
 from . import live, services
-from .models import CHANNELS, CLOSED, HAND, PASS, PHONE, AgendaItem, Commitment, Meeting, Poll
+from .models import (
+    CHANNELS,
+    CLOSED,
+    HAND,
+    PASS,
+    PHONE,
+    RULES,
+    AgendaItem,
+    Commitment,
+    Meeting,
+    Poll,
+)
 from .signals import describe_item
 
 bp = Blueprint("votes", __name__)
@@ -440,7 +451,7 @@ def _poll_form(item: AgendaItem, spec: services.PollSpec, errors: dict,
                section: str = "summary", status: int = 200):
     return render_template(
         "votes/poll_form.html", item=item, spec=spec, errors=errors, section=section,
-        rules=services.RULES, quorum_kinds=list(services.QUORUM_NAMES), channels=CHANNELS,
+        rules=RULES, quorum_kinds=list(services.QUORUM_NAMES), channels=CHANNELS,
         option_slots=range(services.OPTIONS_MAX), rule_hints=services.RULE_HINTS,
         **_names()), status
 
