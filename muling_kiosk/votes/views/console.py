@@ -46,13 +46,13 @@ def _communities() -> list[Community]:
 @staff_only(*RUNNERS)
 def console_meetings():
     ids = current_staff().community_ids()
-    return render_template("votes/console_meetings.html",
+    return render_template("votes/console/meetings.html",
                            upcoming=services.meetings_of(ids, upcoming=True),
                            past=services.meetings_of(ids, upcoming=False), **labels())
 
 
 def _meeting_form(meeting: Meeting | None, values: dict, errors: dict, status: int = 200):
-    return render_template("votes/meeting_form.html", meeting=meeting, values=values,
+    return render_template("votes/console/meeting_form.html", meeting=meeting, values=values,
                            errors=errors, communities=_communities()), status
 
 
@@ -100,7 +100,7 @@ def edit_meeting(meeting_id: int):
 
 def _console_meeting(meeting, values, errors, item_values, item_errors):
     status = 422 if errors or item_errors else 200
-    return render_template("votes/console_meeting.html", meeting=meeting, values=values,
+    return render_template("votes/console/meeting.html", meeting=meeting, values=values,
                            errors=errors, item_values=item_values, item_errors=item_errors,
                            tv_link=tv_url(meeting), **labels()), status
 
@@ -139,7 +139,7 @@ def edit_item(agenda_item_id: int):
         else:
             db.session.commit()
             return go_to(url_for("votes.edit_meeting", meeting_id=item.meeting_id), _("Saved."))
-    return render_template("votes/item_form.html", item=item, values=values,
+    return render_template("votes/console/item_form.html", item=item, values=values,
                            errors=errors), 422 if errors else 200
 
 
@@ -188,7 +188,7 @@ def console_add_commitment(agenda_item_id: int):
 @routes.get("/staff/votes/commitments")
 @staff_only(*RUNNERS)
 def commitments():
-    return render_template("votes/commitments.html",
+    return render_template("votes/console/commitments.html",
                            commitments=services.open_commitments(current_staff().community_ids()),
                            today=datetime.now(local_zone()).date(), **labels())
 
@@ -219,7 +219,7 @@ def mark_commitment(commitment_id: int):
 def minutes(meeting_id: int):
     """会议纪要, for printing on A4."""
     meeting = staff_record_or_404(Meeting, meeting_id)
-    return render_template("votes/minutes.html", meeting=meeting, closed=CLOSED,
+    return render_template("votes/console/minutes.html", meeting=meeting, closed=CLOSED,
                            channels=(HAND, PASS, PHONE), **labels())
 
 
