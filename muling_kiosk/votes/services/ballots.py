@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from ...database import utcnow
 from ...extensions import db
 from ...idempotency import find_by_request_key
-from ...validation import Invalid
+from ...validation import Invalid, id_or_none
 from ..models import PASS, PHONE, Ballot, HandCount, Poll, PollOption
 from .base import PollClosed, Refused, _touch, lock_poll, parse_count
 from .tally import hand_counts
@@ -62,12 +62,14 @@ def cast_ballot(poll_id: int, option_id, channel: str, device_id: str | None = N
     return ballot, True
 
 
+def find_option(poll: Poll, option_id) -> PollOption | None:
+    """The option of this poll that a form or a link names by its id, or None."""
+    wanted = id_or_none(option_id)
+    return next((o for o in poll.options if o.id == wanted), None) if wanted else None
+
+
 def _option_of(poll: Poll, option_id) -> PollOption:
-    try:
-        wanted = int(option_id)
-    except (TypeError, ValueError):
-        wanted = None
-    option = next((o for o in poll.options if o.id == wanted), None)
+    option = find_option(poll, option_id)
     if option is None:
         raise Invalid({"option": _l("This choice is not part of this vote. Please choose "
                                     "again.")})

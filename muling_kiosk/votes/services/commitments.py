@@ -16,6 +16,11 @@ WHO_OTHER = "other"
 COMMITMENT_FIELDS = ("who", "what", "due_on", "done_on")
 
 
+def commitment_who(choice: str, other: str) -> str:
+    """Who promised, from the form: one of the usual promisers, else what was typed as other."""
+    return other if choice == WHO_OTHER or choice not in COMMITMENT_WHO else choice
+
+
 def parse_day(raw) -> date | None:
     raw = (raw or "").strip()
     if not raw:

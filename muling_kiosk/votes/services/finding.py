@@ -68,6 +68,12 @@ def meetings_of(community_ids: list[int], upcoming: bool | None = None,
     return db.session.scalars(query.order_by(Meeting.starts_at.desc())).all()
 
 
+def next_meeting(community_id: int, now: datetime | None = None) -> Meeting | None:
+    """The community's next meeting (or one under way), which the public board announces."""
+    upcoming = meetings_of([community_id], upcoming=True, now=now)
+    return upcoming[0] if upcoming else None
+
+
 def open_pass_poll(community_id: int) -> Poll | None:
     """The poll a resident at this community's kiosk can vote on now (the latest opened)."""
     return db.session.scalar(

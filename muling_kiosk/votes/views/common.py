@@ -96,8 +96,7 @@ def page_of(items, sizes: tuple[int, int]) -> services.ListPage:
 
 
 def commitment_values(form) -> dict:
-    who = form.get("who", "")
-    if who == services.WHO_OTHER or who not in services.COMMITMENT_WHO:
-        who = form.get("who_other", "")
+    """A promise as the tablet's and the console's forms send it."""
+    who = services.commitment_who(form.get("who", ""), form.get("who_other", ""))
     return {"who": who[:80], "what": form.get("what", "")[:400],
             "due_on": form.get("due_on", "")[:20]}

@@ -34,11 +34,11 @@ def index():
     community = kiosk_community()
     if community is not None and (poll := services.open_pass_poll(community.id)) is not None:
         return go_to(url_for("votes.ballot", poll_id=poll.id))
-    upcoming = services.meetings_of([community.id], upcoming=True)[:1] if community else []
     meetings = services.decided_meetings(community.id) if community else []
     return render_template("votes/index.html", community=community,
                            page=page_of(meetings, BOARD_PAGE),
-                           upcoming=upcoming[0] if upcoming else None, **labels())
+                           upcoming=services.next_meeting(community.id) if community else None,
+                           **labels())
 
 
 @routes.get("/vote/meetings/<int:meeting_id>")
@@ -75,9 +75,7 @@ def _ballot_context(poll: Poll, **extra) -> dict:
 def ballot(poll_id: int):
     """Pass the tablet: the question and huge buttons; ?option= asks to confirm."""
     poll = _kiosk_poll(poll_id)
-    chosen = None
-    if poll.is_open and request.args.get("option"):
-        chosen = next((o for o in poll.options if str(o.id) == request.args["option"]), None)
+    chosen = services.find_option(poll, request.args.get("option")) if poll.is_open else None
     # The next voter's screen (a fragment after 已记录) clears the status line.
     return page_or_fragment("votes/ballot.html", "votes/_ballot.html",
                             **_ballot_context(poll, chosen=chosen, clear_status=wants_fragment()))

@@ -35,8 +35,8 @@ def phone_ballot(ballot_token: str):
         return _unknown_phone_poll()
     mine = services.ballot_of_device(poll, devices.device_id())
     chosen = None
-    if mine is None and poll.is_open and request.args.get("option"):
-        chosen = next((o for o in poll.options if str(o.id) == request.args["option"]), None)
+    if mine is None and poll.is_open:
+        chosen = services.find_option(poll, request.args.get("option"))
     return page_or_fragment("votes/phone.html", "votes/_phone.html",
                             **_phone_context(poll, mine=mine, chosen=chosen))
 

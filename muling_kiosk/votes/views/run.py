@@ -235,7 +235,7 @@ def set_hand_total(poll_id: int):
     """Type the number of raised hands for one option (instead of tapping)."""
     poll = staff_record_or_404(Poll, poll_id)
     option_id = request.values.get("option_id", "")
-    option = next((o for o in poll.options if str(o.id) == option_id), None)
+    option = services.find_option(poll, option_id)
     if option is None and request.method == "GET" and not option_id:
         # 输入总数 on the poll screen: first choose the option.
         return render_template("votes/hand_total.html", poll=poll, option=None,

@@ -3,7 +3,6 @@ by phone (/vote/tv/<token>: the link and QR code on the facilitator's TV screen,
 meeting's console page). Nobody touches it: it follows the meeting over server-sent events
 (/events, live.py), or by asking every second where a stream cannot stay open (/state)."""
 
-import time
 import unicodedata
 
 from flask import Response, abort, current_app, render_template, request, stream_with_context
@@ -60,35 +59,17 @@ def tv_events(tv_token: str):
     version = services.display_version(tv_token)
     if version is None:
         abort(404)
-    app = current_app._get_current_object()
-    watcher, renders = live.watcher_for(app), live.render_cache_for(app)
     locale = _tv_locale()  # the page's own language, which asked with the same ?lang
 
-    def body(at_version: int) -> str:
-        def render():
-            meeting = services.meeting_by_display_token(tv_token)
-            with force_locale(locale):
-                return render_template("votes/_tv_body.html", **_tv_context(meeting))
+    def render() -> str:
+        meeting = services.meeting_by_display_token(tv_token)
+        with force_locale(locale):
+            return render_template("votes/_tv_body.html", **_tv_context(meeting))
 
-        html = renders.get_or_render((tv_token, at_version, locale), render)
-        db.session.remove()  # hold no database connection between events
-        return html
-
-    @stream_with_context
-    def events():
-        shown = version
-        yield "retry: 2000\n" + live.sse_event("display", body(shown))
-        ends = time.monotonic() + live.STREAM_SECONDS
-        while time.monotonic() < ends and not watcher.stopping.is_set():
-            latest = watcher.wait(tv_token, shown, timeout=live.KEEPALIVE_SECONDS)
-            if latest == shown:
-                yield ": still here\n\n"  # keeps proxies from closing a quiet stream
-                continue
-            shown = latest
-            yield live.sse_event("display", body(shown))
-
-    db.session.remove()
-    return Response(events(), mimetype="text/event-stream",
+    events = live.display_events(current_app._get_current_object(), tv_token, version, locale,
+                                 render)
+    db.session.remove()  # the stream waits without a database connection
+    return Response(stream_with_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
