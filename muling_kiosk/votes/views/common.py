@@ -63,7 +63,10 @@ def tv_url(meeting: Meeting) -> str:
     return public_url(url_for("votes.tv", tv_token=meeting.display_token))
 
 
-def phone_qr(poll: Poll):
+def phone_qr(poll: Poll | None):
+    """The QR code to vote by phone, while the poll takes phone ballots; else None."""
+    if poll is None or not (poll.is_open and poll.channel_phone):
+        return None
     return qr_svg_inline(phone_url(poll), _("QR code: vote on your phone"))
 
 

@@ -156,7 +156,7 @@ def new_poll(agenda_item_id: int):
 
 def _run_poll_context(poll: Poll, **extra) -> dict:
     return {"poll": poll, "meeting": poll.item.meeting, "figures": services.tally(poll),
-            "qr": phone_qr(poll) if poll.is_open and poll.channel_phone else None,
+            "qr": phone_qr(poll),
             "phone_link": phone_url(poll), "tv_link": tv_url(poll.item.meeting),
             "winner": services.winner_label(poll),
             "next_item": services.next_item(poll.item.meeting), **labels(), **extra}

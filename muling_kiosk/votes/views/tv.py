@@ -88,8 +88,7 @@ def _tv_context(meeting: Meeting) -> dict:
     poll = services.shown_poll(meeting)
     figures = services.tally(poll) if poll is not None else None
     return {"meeting": meeting, "item": meeting.current_item, "poll": poll, "figures": figures,
-            "qr": phone_qr(poll) if poll is not None and poll.is_open and poll.channel_phone
-            else None, "phone_url": phone_url(poll) if poll is not None else None,
+            "qr": phone_qr(poll), "phone_url": phone_url(poll) if poll is not None else None,
             "winner": services.winner_label(poll) if poll is not None else None,
             # Kept on the TV's own requests (the stream, the fallback) so they speak alike.
             "tv_lang": "en" if _tv_locale() == "en" else None,
