@@ -1,11 +1,11 @@
 """How the TV display follows the meeting: server-sent events, fed by a version watcher.
 
-Each TV keeps one event stream open (views.tv_events). Each server process has one watcher
-thread: while streams wait, it reads the versions of the meetings they show from the
-database ten times a second — one small query for all of them — and wakes the streams of a
-meeting whose version moved. The database stays the only truth: a tap served by another
-process is seen the same way. The rendered display of a (meeting, version, language) is
-kept briefly, so two hundred displays woken by one change cost one render.
+Each TV keeps one event stream open (display_events, which views/tv.py returns). Each server
+process has one watcher thread: while streams wait, it reads the versions of the meetings they
+show from the database ten times a second — one small query for all of them — and wakes the
+streams of a meeting whose version moved. The database stays the only truth: a tap served by
+another process is seen the same way. The rendered display of a (meeting, version, language)
+is kept briefly, so two hundred displays woken by one change cost one render.
 
 (Measured in bench/README.md against the first mechanism, a display asking every second,
 and against long polling, which woke every display with a whole request each time.)
@@ -14,9 +14,11 @@ and against long polling, which woke every display with a whole request each tim
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
 
+from ..extensions import db
 from .models import Meeting
 
 POLL_INTERVAL = 0.1  # seconds between the watcher's reads while someone waits
@@ -139,8 +141,6 @@ class RenderCache:
 
 def watcher_for(app) -> VersionWatcher:
     """The process's watcher for this app (created on first use)."""
-    from ..extensions import db
-
     state = app.extensions.setdefault("muling_tv", {})
     if "watcher" not in state:
         with app.extensions.setdefault("muling_tv_lock", threading.Lock()):
@@ -166,3 +166,28 @@ def sse_event(name: str, html: str) -> str:
     """One server-sent event; every line of the HTML becomes a data line."""
     lines = "".join(f"data: {line}\n" for line in html.splitlines() or [""])
     return f"event: {name}\n{lines}\n"
+
+
+def display_events(app, token: str, version: int, locale: str,
+                   render: Callable[[], str]) -> Iterator[str]:
+    """The TV's event stream: the display now (at `version`), then the new display at each
+    change of the meeting, for STREAM_SECONDS (then the browser reconnects by itself).
+    render() draws the meeting's display as it is; a change costs one render per process and
+    language, however many displays follow it."""
+    watcher, renders = watcher_for(app), render_cache_for(app)
+
+    def body(at_version: int) -> str:
+        html = renders.get_or_render((token, at_version, locale), render)
+        db.session.remove()  # hold no database connection between events
+        return html
+
+    shown = version
+    yield "retry: 2000\n" + sse_event("display", body(shown))
+    ends = time.monotonic() + STREAM_SECONDS
+    while time.monotonic() < ends and not watcher.stopping.is_set():
+        latest = watcher.wait(token, shown, timeout=KEEPALIVE_SECONDS)
+        if latest == shown:
+            yield ": still here\n\n"  # keeps proxies from closing a quiet stream
+            continue
+        shown = latest
+        yield sse_event("display", body(shown))

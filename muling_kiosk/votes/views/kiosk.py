@@ -1,0 +1,107 @@
+"""The kiosk, for anyone at the shared tablet: the 议事会投票 tile (/vote/), the public board
+of past meetings and what each decided (/vote/meetings/…), and the pass-the-tablet ballot
+(/vote/poll/…), which the facilitator hands over from the poll's screen (run.py)."""
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ...access import public
+from ...communities.current import kiosk_community, kiosk_record_or_404
+from ...extensions import db
+from ...responses import fragment, go_to, page_or_fragment, wants_fragment
+from ...validation import Invalid, parse_page
+from .. import services
+from ..models import PASS, Meeting, Poll
+from .common import Routes, labels, page_of, request_key
+
+routes = Routes()
+
+PASS_LOCK_SECONDS = 3  # "已记录，请传给下一位" stays this long, nothing to tap
+# How many fit on one kiosk screen (a landscape tablet is the tightest), without and with
+# 大字: longer lists are paged with 上一页 / 下一页, never scrolled. (votes.js reloads a paged
+# screen when 大字 is switched, so the page holds what fits.)
+BOARD_PAGE = (3, 2)  # past meetings on the public board
+RECORD_PAGE = (3, 2)  # agenda items in a past meeting's record
+
+
+# ---------- the tile and the board of past meetings ----------
+
+
+@routes.get("/vote/")
+@public
+def index():
+    """The 议事会投票 tile: the open ballot if there is one, else the decisions so far."""
+    community = kiosk_community()
+    if community is not None and (poll := services.open_pass_poll(community.id)) is not None:
+        return go_to(url_for("votes.ballot", poll_id=poll.id))
+    meetings = services.decided_meetings(community.id) if community else []
+    return render_template("votes/index.html", community=community,
+                           page=page_of(meetings, BOARD_PAGE),
+                           upcoming=services.next_meeting(community.id) if community else None,
+                           **labels())
+
+
+@routes.get("/vote/meetings/<int:meeting_id>")
+@public
+def meeting(meeting_id: int):
+    """What a past meeting decided and who promised what, no personal data: its agenda with
+    each item's result (a page at a time), and a screen per item (?item=<number>)."""
+    found = kiosk_record_or_404(Meeting, meeting_id)
+    items = list(found.items)
+    number = 1 if len(items) == 1 else request.args.get("item", 0, type=parse_page)
+    if 1 <= number <= len(items):
+        return render_template("votes/meeting_item.html", meeting=found, item=items[number - 1],
+                               number=number, count=len(items), **labels())
+    return render_template("votes/meeting.html", meeting=found,
+                           page=page_of(items, RECORD_PAGE), **labels())
+
+
+# ---------- pass the tablet ----------
+
+
+def _kiosk_poll(poll_id: int) -> Poll:
+    poll = kiosk_record_or_404(Poll, poll_id)
+    if not poll.channel_pass:
+        abort(404)
+    return poll
+
+
+def _ballot_context(poll: Poll, **extra) -> dict:
+    return {"poll": poll, "lock_seconds": PASS_LOCK_SECONDS, **labels(), **extra}
+
+
+@routes.get("/vote/poll/<int:poll_id>")
+@public
+def ballot(poll_id: int):
+    """Pass the tablet: the question and huge buttons; ?option= asks to confirm."""
+    poll = _kiosk_poll(poll_id)
+    chosen = services.find_option(poll, request.args.get("option")) if poll.is_open else None
+    # The next voter's screen (a fragment after 已记录) clears the status line.
+    return page_or_fragment("votes/ballot.html", "votes/_ballot.html",
+                            **_ballot_context(poll, chosen=chosen, clear_status=wants_fragment()))
+
+
+@routes.post("/vote/poll/<int:poll_id>")
+@public
+def cast_ballot(poll_id: int):
+    poll = _kiosk_poll(poll_id)
+    try:
+        services.cast_ballot(poll.id, request.form.get("option_id"), PASS,
+                             request_key=request_key())
+    except Invalid as invalid:
+        db.session.rollback()
+        return _ballot_answer(poll, 422, error=invalid.errors["option"])
+    except services.Refused as refused:
+        db.session.rollback()
+        return _ballot_answer(poll, refused.status, error=refused.message)
+    db.session.commit()
+    if not wants_fragment():
+        return go_to(url_for("votes.ballot", poll_id=poll.id), _("Recorded. Please pass the "
+                                                                  "tablet to the next person."))
+    return fragment("votes/_ballot_recorded.html", **_ballot_context(poll))
+
+
+def _ballot_answer(poll: Poll, status: int, error=None):
+    db.session.refresh(poll)
+    return page_or_fragment("votes/ballot.html", "votes/_ballot.html", status=status,
+                            **_ballot_context(poll, chosen=None, error=error))
