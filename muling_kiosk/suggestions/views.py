@@ -46,7 +46,7 @@ from ..responses import fragment, go_to, page_or_fragment, wants_fragment
 from ..staff.auth import current_staff, form_community_id, require_community, staff_record_or_404
 from ..staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
 from ..staff.services import communities_for
-from ..validation import Invalid, id_or_none, parse_day, parse_id, parse_page
+from ..validation import Invalid, clean_text, id_or_none, parse_day, parse_id, parse_page
 from ..votes import services as votes_rules
 from ..votes.models import Meeting
 from . import meetings
@@ -578,7 +578,7 @@ def rate(code: str):
     form = request.form
     step = form.get("step", "")
     values = {"rating": str(form.get("rating", ""))[:20],
-              "comment": rules.clean_text(str(form.get("comment", ""))[:FIELD_LIMIT])}
+              "comment": clean_text(str(form.get("comment", ""))[:FIELD_LIMIT])}
     if suggestion.state == rules.RATED:
         return go_to(url_for("suggestions.status", code=suggestion.code),
                      _("This suggestion has already been rated. Thank you."))
@@ -737,7 +737,7 @@ def _inbox_filters(viewer: Staff) -> rules.InboxFilters:
         category=args.get("category", "") if args.get("category") in rules.CATEGORIES else "",
         location_id=args.get("location", type=parse_id),
         day_from=parse_day(request.args.get("from")), day_to=parse_day(request.args.get("to")),
-        q=rules.clean_text(args.get("q", ""))[:100],
+        q=clean_text(args.get("q", ""))[:100],
         assignee_id=viewer.id if assignee == "me" else None)
 
 
