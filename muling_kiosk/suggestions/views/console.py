@@ -58,8 +58,9 @@ def locations():
             db.session.commit()
             return go_to(url_for("suggestions.locations"),
                          _("%(name)s is added. Print its poster below.", name=location.name))
-    return page_or_fragment("suggestions/locations.html", "suggestions/_location_form.html",
-                            status_code, locations=rules.locations_of(viewer.community_ids()),
+    return page_or_fragment("suggestions/console/locations.html",
+                            "suggestions/console/_location_form.html", status_code,
+                            locations=rules.locations_of(viewer.community_ids()),
                             communities=communities_for(viewer), errors=errors,
                             values=values, may_edit=viewer.role in DECIDERS)
 
@@ -82,8 +83,8 @@ def edit_location(location_id: int):
         else:
             db.session.commit()
             return go_to(url_for("suggestions.locations"), _("Saved."))
-    return render_template("suggestions/location_edit.html", location=location, errors=errors,
-                           values=values), 422 if errors else 200
+    return render_template("suggestions/console/location_edit.html", location=location,
+                           errors=errors, values=values), 422 if errors else 200
 
 
 def _form_url(location: SuggestionLocation) -> str:
@@ -95,7 +96,7 @@ def _form_url(location: SuggestionLocation) -> str:
 def poster(location_id: int):
     location = staff_record_or_404(SuggestionLocation, location_id)
     url = _form_url(location)
-    return render_template("suggestions/poster.html", location=location, url=url,
+    return render_template("suggestions/console/poster.html", location=location, url=url,
                            qr=qr_svg_inline(url, _("QR code for %(place)s",
                                                    place=location.name)))
 
@@ -139,8 +140,9 @@ def inbox():
                           page=request.args.get("page", 1, type=parse_page), per_page=INBOX_PAGE,
                           error_out=False)
     return page_or_fragment(
-        "suggestions/inbox.html", "suggestions/_inbox_results.html", results=results,
-        filters=filters, args=request.args, counts=rules.counts_by_state(viewer),
+        "suggestions/console/inbox.html", "suggestions/console/_inbox_results.html",
+        results=results, filters=filters, args=request.args,
+        counts=rules.counts_by_state(viewer),
         locations=rules.locations_of(viewer.community_ids()),
         filter_args={k: v for k, v in request.args.items() if k in FILTER_ARGS and v},
         may_export=viewer.role in DECIDERS)
@@ -220,14 +222,14 @@ def _may_reveal(viewer: Staff, suggestion: Suggestion) -> bool:
 @bp.get("/staff/suggestions/<int:suggestion_id>")
 @staff_only(*ANY_STAFF)
 def detail(suggestion_id: int):
-    return render_template("suggestions/detail.html", **_detail_context(
+    return render_template("suggestions/console/detail.html", **_detail_context(
         _suggestion(suggestion_id)))
 
 
 def _detail_again(suggestion, fragment_template: str, errors: dict, values: dict):
     db.session.rollback()
     suggestion = db.session.get(Suggestion, suggestion.id)
-    return page_or_fragment("suggestions/detail.html", fragment_template, 422,
+    return page_or_fragment("suggestions/console/detail.html", fragment_template, 422,
                             **_detail_context(suggestion, errors=errors, values=values))
 
 
@@ -241,7 +243,8 @@ def change_state(suggestion_id: int):
         event = rules.change_state(suggestion, values["state"] or None, values["reply"],
                                    staff=current_staff())
     except Invalid as invalid:
-        return _detail_again(suggestion, "suggestions/_state_form.html", invalid.errors, values)
+        return _detail_again(suggestion, "suggestions/console/_state_form.html",
+                             invalid.errors, values)
     db.session.commit()
     if event.kind == "state":
         message = _("Now “%(state)s”. The resident sees your reply.",
@@ -258,8 +261,8 @@ def _bring_page(suggestion: Suggestion, values: dict, errors: dict, *, step: str
                "meetings": meetings.upcoming_meetings(suggestion),
                "reply": meetings.discussion_reply(meeting) if meeting is not None else "",
                "in_place": wants_fragment(), **_meeting_context(suggestion)}
-    return page_or_fragment("suggestions/bring.html", "suggestions/_bring.html", status,
-                            **context)
+    return page_or_fragment("suggestions/console/bring.html",
+                            "suggestions/console/_bring.html", status, **context)
 
 
 def _chosen_meeting(raw: str) -> Meeting | None:
@@ -329,7 +332,7 @@ def assign(suggestion_id: int):
             raise Invalid({"assignee": _("Please choose someone of this community.")})
         rules.assign(suggestion, assignee, staff=current_staff())
     except Invalid as invalid:
-        return _detail_again(suggestion, "suggestions/_assign_form.html", invalid.errors,
+        return _detail_again(suggestion, "suggestions/console/_assign_form.html", invalid.errors,
                              {"assignee_id": raw})
     db.session.commit()
     message = (_("Assigned to %(name)s.", name=assignee.display_name) if assignee
@@ -348,7 +351,8 @@ def merge(suggestion_id: int):
     try:
         rules.merge(suggestion, target, staff=current_staff(), reply=values["merge_reply"])
     except Invalid as invalid:
-        return _detail_again(suggestion, "suggestions/_merge_form.html", invalid.errors, values)
+        return _detail_again(suggestion, "suggestions/console/_merge_form.html",
+                             invalid.errors, values)
     db.session.commit()
     return go_to(url_for("suggestions.detail", suggestion_id=target.id),
                  _("Merged: %(code)s now follows this suggestion.",
@@ -378,15 +382,15 @@ def reveal_phone(suggestion_id: int):
         context = _detail_context(suggestion, reveal_error=_(
             "Only the person this suggestion is assigned to, a facilitator or an "
             "administrator can see the whole number."))
-        return page_or_fragment("suggestions/detail.html", "suggestions/_phone.html", 422,
-                                **context)
+        return page_or_fragment("suggestions/console/detail.html",
+                                "suggestions/console/_phone.html", 422, **context)
     number = rules.reveal_phone(suggestion, staff=viewer)
     db.session.commit()
     context = _detail_context(suggestion, revealed=number)
     if wants_fragment():
-        return fragment("suggestions/_phone.html", announce=_(
+        return fragment("suggestions/console/_phone.html", announce=_(
             "The whole number is shown. This look is written in the audit log."), **context)
-    return render_template("suggestions/detail.html", **context)
+    return render_template("suggestions/console/detail.html", **context)
 
 
 @bp.get("/staff/suggestions/photos/<int:photo_id>")
