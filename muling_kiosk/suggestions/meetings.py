@@ -183,6 +183,14 @@ def check(suggestion: Suggestion, meeting: Meeting | None, title, description, *
     return title, description
 
 
+def already_brought(suggestion: Suggestion, meeting: Meeting | None, title) -> bool:
+    """Whether it already is that meeting's item under that title: a second 确认 (a double
+    tap, a resend) finds it done."""
+    item = suggestion.agenda_item
+    return (item is not None and meeting is not None and item.meeting_id == meeting.id
+            and item.title == clean_title(title))
+
+
 def discussion_reply(meeting: Meeting) -> str:
     """What the resident reads: when and where it is discussed. Written in the community's
     language (it is stored, and every resident reads the same history)."""
@@ -206,8 +214,7 @@ def bring_to_meeting(suggestion: Suggestion, meeting: Meeting | None, title, des
                        actor=actor, at=now)
     record("suggestions.bring_to_meeting", suggestion,
            after={"meeting_id": meeting.id, "agenda_item_id": item.id, "title": title},
-           **({"staff": staff} if staff is not None else
-              {"staff": None, "actor": actor or "system"}))
+           **rules.by_whom(staff, actor))
     return item
 
 

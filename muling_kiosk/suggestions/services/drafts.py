@@ -1,11 +1,17 @@
 """What a resident enters: checked, kept as a draft (photos re-encoded) until it is
-confirmed on the 请确认 screen, then made a suggestion with its tracking code."""
+confirmed on the 请确认 screen, then made a suggestion with its tracking code.
+
+keep_draft and confirm_draft are the two rules that commit, unlike the rest: the same step
+arriving twice at once (a double tap, a resend) is only known when the database refuses the
+second row, and the answer is to roll back and look again for what the first one made.
+"""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ... import ratelimit
 from ...audit.services import record
@@ -69,11 +75,41 @@ def check_entry(category, text, contact_name="", contact_phone="") -> Entry:
 # ---------- drafts: entered, not yet confirmed ----------
 
 
+FIELDS = ("category", "text", "contact_name", "contact_phone")
+
+
+def draft_values(draft: SuggestionDraft | None) -> dict:
+    """What the draft holds, field by field, as the form shows it."""
+    if draft is None:
+        return {}
+    return {"category": draft.category, "text": draft.text, "contact_name": draft.contact_name,
+            "contact_phone": draft.contact_phone}
+
+
+def entered(arrived, draft: SuggestionDraft | None) -> dict:
+    """The entry as it now stands: each field that arrived (arrived: the form), and for a
+    field the screen did not show, what the draft holds. The tablet's form comes in
+    screens; what one screen does not show must not be lost."""
+    kept = draft_values(draft)
+    return {name: str(arrived[name]) if name in arrived else kept.get(name) or ""
+            for name in FIELDS}
+
+
 def draft_for(key: str | None, community_id: int) -> SuggestionDraft | None:
     if not key:
         return None
     return db.session.scalar(select(SuggestionDraft).where(
         SuggestionDraft.request_key == key, SuggestionDraft.community_id == community_id))
+
+
+def draft_at(key: str | None, community_id: int,
+             location: SuggestionLocation | None) -> SuggestionDraft | None:
+    """The draft under this key if it was begun at this place (None: the tablet): a draft
+    begun at one QR point is not taken over at another, nor on the tablet."""
+    draft = draft_for(key, community_id)
+    if draft is not None and draft.location_id != (location.id if location else None):
+        return None
+    return draft
 
 
 def draft_photo(draft: SuggestionDraft, photo_id: int) -> SuggestionPhoto | None:
@@ -118,6 +154,35 @@ def save_draft(*, key: str, community: Community, location: SuggestionLocation |
     return draft, entry
 
 
+def keep_draft(*, key: str, community: Community, location: SuggestionLocation | None,
+               source: str, written_by: Staff | None, values: dict, uploads=(),
+               remove_photo_ids=(), step_key: str | None = None
+               ) -> tuple[SuggestionDraft, Entry]:
+    """save_draft, committed. The same step racing in twice (PostgreSQL): the other one made
+    the draft; this one, tried again, finds it and, being the same step, adds nothing.
+    Photos come only from a phone: the tablet's form has no photo input."""
+    if source != "phone":
+        uploads = ()
+    for attempt in (1, 2):
+        try:
+            draft, entry = save_draft(
+                key=key, community=community, location=location, source=source,
+                written_by=written_by, values=values, uploads=uploads,
+                remove_photo_ids=remove_photo_ids, step_key=step_key)
+            db.session.commit()
+            break
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return draft, entry
+
+
+def record_honeypot(community: Community) -> None:
+    """A form that filled in the field only robots see: audited (no one's data), not kept."""
+    record("suggestions.honeypot", None, staff=None, actor="form", community_id=community.id)
+
+
 def _add_photos(draft: SuggestionDraft, uploads) -> list[str]:
     """Each upload is (file name, stream). Good ones join the draft; each refusal is a
     message. Empty file inputs (nothing chosen) are not uploads."""
@@ -153,6 +218,26 @@ def _forget_old_drafts() -> None:
 
 def submitted_with_key(key: str | None) -> Suggestion | None:
     return find_by_request_key(Suggestion, key)
+
+
+def confirm_draft(key: str, community: Community, *, device: str, address: str,
+                  exempt: bool = False) -> Suggestion:
+    """submit_draft, committed: the suggestion, once, however often 确认提交 arrives. Rolled
+    back when it raises (Invalid, ratelimit.RateLimited). A replay racing in (PostgreSQL's
+    unique request key) answers with the suggestion the first one made."""
+    try:
+        suggestion = submit_draft(key, community, device=device, address=address,
+                                  exempt=exempt)
+        db.session.commit()
+    except (ratelimit.RateLimited, Invalid):
+        db.session.rollback()
+        raise
+    except IntegrityError:
+        db.session.rollback()
+        suggestion = submitted_with_key(key)
+        if suggestion is None:
+            raise
+    return suggestion
 
 
 def submit_draft(key: str, community: Community, *, device: str, address: str,

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from ...audit.services import record
 from ...extensions import db
 from ...i18n import format_when
 from ...privacy import mask_phone
@@ -98,3 +99,12 @@ def export_table(suggestions) -> tuple[list[str], list[list]]:
             latest_reply(s)])
     return header, rows
 
+
+def export(viewer: Staff, filters: InboxFilters, file_format: str, tz=UTC
+           ) -> tuple[list[str], list[list]]:
+    """The inbox as filtered, as a table to download; each export is audited (how many rows,
+    which format: the rows hold residents' words and names)."""
+    header, rows = export_table(db.session.scalars(inbox_query(viewer, filters, tz)))
+    record("suggestions.export", None, staff=viewer,
+           after={"rows": len(rows), "format": file_format})
+    return header, rows

@@ -183,6 +183,12 @@ def set_on_board(suggestion: Suggestion, on_board: bool, *, staff: Staff) -> Non
            after={"on_board": on_board}, staff=staff)
 
 
+def may_reveal_phone(suggestion: Suggestion, staff: Staff) -> bool:
+    """Who may see the whole number: admins, facilitators and the assigned volunteer."""
+    return bool(suggestion.contact_phone) and (
+        staff.role in DECIDING_ROLES or suggestion.assignee_id == staff.id)
+
+
 def reveal_phone(suggestion: Suggestion, *, staff: Staff) -> str:
     """The whole number, to call the resident back; who looked is in the audit log."""
     record("suggestions.reveal_phone", suggestion, staff=staff)
@@ -196,12 +202,8 @@ def rate(suggestion: Suggestion, rating: str, comment: str = "") -> SuggestionEv
         raise Invalid({"rating": _l("This suggestion has already been rated. Thank you.")})
     if suggestion.state != RESOLVED:
         errors["rating"] = _l("It can be rated once it is resolved.")
-    if rating not in RATINGS:
-        errors["rating"] = _l("Please choose one of the three answers.")
     comment = clean_text(comment)
-    if len(comment) > COMMENT_MAX:
-        errors["comment"] = _l("Please shorten it to %(max)s characters (now %(count)s).",
-                               max=COMMENT_MAX, count=len(comment))
+    errors.update(check_rating(rating, comment))
     if errors:
         raise Invalid(errors)
     now = utcnow()
@@ -214,6 +216,18 @@ def rate(suggestion: Suggestion, rating: str, comment: str = "") -> SuggestionEv
     record("suggestions.rate", suggestion, staff=None, actor="resident",
            before={"state": RESOLVED}, after={"state": RATED, "rating": rating})
     return event
+
+
+def check_rating(rating: str, comment: str) -> dict:
+    """What is not right in a rating as chosen (comment cleaned), per field: the resident's
+    check step shows it back only when nothing is, and rate() asks the same."""
+    errors = {}
+    if rating not in RATINGS:
+        errors["rating"] = _l("Please choose one of the three answers.")
+    if len(comment) > COMMENT_MAX:
+        errors["comment"] = _l("Please shorten it to %(max)s characters (now %(count)s).",
+                               max=COMMENT_MAX, count=len(comment))
+    return errors
 
 
 def public_history(suggestion: Suggestion) -> list[SuggestionEvent]:

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...access import staff_only
-from ...audit.services import record
 from ...communities.models import Community
 from ...database import utcnow, writes_on_get
 from ...exports import csv_response, xlsx_response
@@ -28,7 +27,7 @@ from ..models import Suggestion, SuggestionLocation, SuggestionPhoto
 from .common import FIELD_LIMIT, bp, jpeg_response
 
 ANY_STAFF = (ADMIN, FACILITATOR, VOLUNTEER)
-DECIDERS = (ADMIN, FACILITATOR)
+DECIDERS = rules.DECIDING_ROLES
 INBOX_PAGE = 30
 FILTER_ARGS = ("state", "category", "location", "from", "to", "q", "assignee")
 
@@ -66,7 +65,7 @@ def locations():
 
 
 @bp.route("/staff/suggestions/locations/<int:location_id>", methods=["GET", "POST"])
-@staff_only(ADMIN, FACILITATOR)
+@staff_only(*DECIDERS)
 def edit_location(location_id: int):
     location = staff_record_or_404(SuggestionLocation, location_id)
     errors = {}
@@ -150,10 +149,7 @@ def inbox():
 
 def _export(file_format: str):
     viewer = current_staff()
-    query = rules.inbox_query(viewer, _inbox_filters(viewer), local_zone())
-    header, rows = rules.export_table(db.session.scalars(query))
-    record("suggestions.export", None, staff=viewer,
-           after={"rows": len(rows), "format": file_format})
+    header, rows = rules.export(viewer, _inbox_filters(viewer), file_format, local_zone())
     db.session.commit()
     name = _("suggestions") + "-" + utcnow().astimezone(local_zone()).date().isoformat()
     if file_format == "csv":
@@ -192,7 +188,7 @@ def _detail_context(suggestion: Suggestion, **extra) -> dict:
         "next_states": rules.next_states(suggestion, viewer),
         "may_reply": rules.may_reply(suggestion, viewer),
         "may_decide": viewer.role in DECIDERS,
-        "may_reveal": _may_reveal(viewer, suggestion),
+        "may_reveal": rules.may_reveal_phone(suggestion, viewer),
         "assignable": rules.assignable_staff(suggestion),
         "candidates": (rules.merge_candidates(suggestion)
                        if viewer.role in DECIDERS else []),
@@ -212,11 +208,6 @@ def _meeting_context(suggestion: Suggestion) -> dict:
             "item_number": meetings.item_number(suggestion.agenda_item)
             if suggestion.agenda_item else None,
             "result_text": votes_rules.result_text}
-
-
-def _may_reveal(viewer: Staff, suggestion: Suggestion) -> bool:
-    return bool(suggestion.contact_phone) and (
-        viewer.role in DECIDERS or suggestion.assignee_id == viewer.id)
 
 
 @bp.get("/staff/suggestions/<int:suggestion_id>")
@@ -289,10 +280,8 @@ def bring_to_meeting(suggestion_id: int):
     meeting = _chosen_meeting(values["meeting_id"])
     viewer = current_staff()
     if step == "confirm":
-        item = suggestion.agenda_item
-        if (item is not None and meeting is not None and item.meeting_id == meeting.id
-                and item.title == meetings.clean_title(values["title"])):
-            return _brought(suggestion)  # a double tap or a resend: it is done already
+        if meetings.already_brought(suggestion, meeting, values["title"]):
+            return _brought(suggestion)
         try:
             meetings.bring_to_meeting(suggestion, meeting, values["title"],
                                       values["description"], staff=viewer)
@@ -378,7 +367,7 @@ def reveal_phone(suggestion_id: int):
     each look is audited."""
     suggestion = _suggestion(suggestion_id)
     viewer = current_staff()
-    if not _may_reveal(viewer, suggestion):
+    if not rules.may_reveal_phone(suggestion, viewer):
         context = _detail_context(suggestion, reveal_error=_(
             "Only the person this suggestion is assigned to, a facilitator or an "
             "administrator can see the whole number."))
@@ -396,10 +385,8 @@ def reveal_phone(suggestion_id: int):
 @bp.get("/staff/suggestions/photos/<int:photo_id>")
 @staff_only(*ANY_STAFF)
 def staff_photo(photo_id: int):
-    photo = db.session.get(SuggestionPhoto, photo_id)
-    suggestion = db.session.get(Suggestion, photo.suggestion_id) if photo and \
-        photo.suggestion_id else None
-    if suggestion is None:
-        abort(404)
-    require_community(suggestion.community_id)
+    # A draft's photo (no suggestion yet) has no community: 404 like another community's.
+    photo = staff_record_or_404(SuggestionPhoto, photo_id, community_of=lambda photo: (
+        db.session.get(Suggestion, photo.suggestion_id).community_id
+        if photo.suggestion_id else None))
     return jpeg_response(photo)

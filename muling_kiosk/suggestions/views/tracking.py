@@ -87,21 +87,11 @@ def rate(code: str):
             return go_to(url_for("suggestions.status", code=suggestion.code),
                          _("Thank you for your rating."))
     elif step == "check":
-        errors = _check_rating(values)
+        errors = rules.check_rating(values["rating"], values["comment"])
         confirm = not errors
     context = _status_context(suggestion, rating_values=values, rating_errors=errors,
                               rate_confirm=confirm, in_place=wants_fragment(),
                               rating_name=rules.RATINGS.get(values["rating"], ""))
     return page_or_fragment("suggestions/status.html", "suggestions/_rate.html",
                             422 if errors else 200, **context)
-
-
-def _check_rating(values: dict) -> dict:
-    errors = {}
-    if values["rating"] not in rules.RATINGS:
-        errors["rating"] = _("Please choose one of the three answers.")
-    if len(values["comment"]) > rules.COMMENT_MAX:
-        errors["comment"] = _("Please shorten it to %(max)s characters (now %(count)s).",
-                              max=rules.COMMENT_MAX, count=len(values["comment"]))
-    return errors
 

@@ -21,12 +21,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ... import devices, ratelimit
 from ...access import public
-from ...audit.services import client_address, record
+from ...audit.services import client_address
 from ...communities.current import kiosk_community, kiosk_community_or_404
 from ...communities.models import Community
 from ...errors import render_error, too_large_key
@@ -47,7 +46,6 @@ KIOSK_DRAFT = "person_suggestion_draft"
 KIOSK_DONE = "person_suggestion_done"
 PHONE_DRAFT = "person_phone_suggestion_draft"
 PHONE_DONE = "person_phone_suggestion_done"
-FIELDS = ("category", "text", "contact_name", "contact_phone")
 WRITE_ENDPOINTS = ("suggestions.kiosk_write", "suggestions.phone_write")
 # The tablet's form comes in screens that fit without scrolling: "all" (the category and the
 # text; with 大字 the style sheet shows only the category there, and the text follows on a
@@ -93,7 +91,7 @@ def _too_large(error):
                                "%(max)s characters, and each photo at most 10 MB.",
                                max=rules.TEXT_MAX)
     return _form_again(channel, 422, key=draft.request_key if draft else new_request_key(),
-                       values=_values_of(draft), errors=errors, notice=notice,
+                       values=rules.draft_values(draft), errors=errors, notice=notice,
                        photos=draft.photos if draft else (), screen=_first_screen(channel))
 
 
@@ -162,11 +160,8 @@ def _phone_channel(token: str) -> Channel:
 
 
 def _session_draft(channel: Channel):
-    draft = rules.draft_for(session.get(channel.draft_key), channel.community.id)
-    if draft is not None and draft.location_id != (channel.location.id if channel.location
-                                                   else None):
-        return None
-    return draft
+    return rules.draft_at(session.get(channel.draft_key), channel.community.id,
+                          channel.location)
 
 
 def _form_context(channel: Channel, *, key: str, values: dict, errors: dict, photos=(),
@@ -197,19 +192,12 @@ def _screen_for(channel: Channel, screen: str, fields) -> str:
     return screen
 
 
-def _values_of(draft) -> dict:
-    if draft is None:
-        return {}
-    return {"category": draft.category, "text": draft.text, "contact_name": draft.contact_name,
-            "contact_phone": draft.contact_phone}
-
-
 def _show_form(channel: Channel):
     devices.device_id()
     draft = _session_draft(channel)
     key = draft.request_key if draft is not None else new_request_key()
     return render_template(channel.templates["form"], **_form_context(
-        channel, key=key, values=_values_of(draft), errors={},
+        channel, key=key, values=rules.draft_values(draft), errors={},
         photos=draft.photos if draft is not None else (),
         screen=_screen_asked(channel, request.args.get("screen"))))
 
@@ -232,13 +220,10 @@ def _save_entry(channel: Channel):
     screen = _screen_asked(channel, form.get("screen"))
     # The screen to go to (上一步 / 下一步 within the form); none: on to 请确认.
     move = form.get("step") if form.get("step") in channel.screens else None
-    kept = _values_of(rules.draft_for(key, channel.community.id))
-    sent = {name: str(form[name]) if name in form else kept.get(name) or ""
-            for name in FIELDS}
+    sent = rules.entered(form, rules.draft_for(key, channel.community.id))
     values = {name: value[:FIELD_LIMIT] for name, value in sent.items()}
     if form.get(HONEYPOT):
-        record("suggestions.honeypot", None, staff=None, actor="form",
-               community_id=channel.community.id)
+        rules.record_honeypot(channel.community)
         db.session.commit()
         return _form_again(channel, 422, key=key, values=values, errors={}, screen=screen,
                            notice=_("This could not be sent. Please reload the page and "
@@ -251,26 +236,14 @@ def _save_entry(channel: Channel):
                                screen=screen, notice=_rate_message(limited))
     # A file input with nothing chosen sends a part without a file name: not an upload.
     uploads = [(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename]
-    if channel.source != "phone":
-        uploads = []
     # Ids of photos to drop: plain digits that fit a database integer, nothing else.
     remove = [int(v) for v in form.getlist("remove_photo")
               if v.isascii() and v.isdigit() and len(v) < 10][:10]
-    for attempt in (1, 2):
-        try:
-            draft, entry = rules.save_draft(
-                key=key, community=channel.community, location=channel.location,
-                source=channel.source, written_by=channel.written_by, values=values,
-                uploads=uploads, remove_photo_ids=remove,
-                step_key=parse_request_key(form.get("step_key")))
-            db.session.commit()
-            break
-        except IntegrityError:
-            # The same step racing in twice (PostgreSQL): the other one made the draft;
-            # this one finds it and, being the same step, adds nothing.
-            db.session.rollback()
-            if attempt == 2:
-                raise
+    draft, entry = rules.keep_draft(
+        key=key, community=channel.community, location=channel.location,
+        source=channel.source, written_by=channel.written_by, values=values,
+        uploads=uploads, remove_photo_ids=remove,
+        step_key=parse_request_key(form.get("step_key")))
     session[channel.draft_key] = key
     errors = dict(entry.errors)
     if "text" in errors and len(sent["text"]) > FIELD_LIMIT:  # a paste of a whole book
@@ -314,24 +287,16 @@ def _submit(channel: Channel):
     """确认提交: the suggestion, once, however often this arrives."""
     key = parse_request_key(request.form.get("request_key")) or session.get(channel.draft_key)
     try:
-        suggestion = rules.submit_draft(key, channel.community, device=devices.device_id(),
-                                        address=client_address(), exempt=channel.exempt)
-        db.session.commit()
+        suggestion = rules.confirm_draft(key, channel.community, device=devices.device_id(),
+                                         address=client_address(), exempt=channel.exempt)
     except ratelimit.RateLimited as limited:
-        db.session.rollback()
         draft = rules.draft_for(key, channel.community.id)
         return page_or_fragment(channel.templates["confirm"],
                                 channel.templates["confirm_fragment"], 429,
                                 **_confirm_context(channel, draft, _rate_message(limited)))
     except Invalid as invalid:
-        db.session.rollback()
         message = invalid.errors.get("draft") or _("Please check what you wrote.")
         return go_to(channel.form_url, str(message))
-    except IntegrityError:
-        db.session.rollback()
-        suggestion = rules.submitted_with_key(key)
-        if suggestion is None:
-            raise
     session.pop(channel.draft_key, None)
     session[channel.done_key] = suggestion.code
     return go_to(channel.done_url, _("Your suggestion has been received."))
