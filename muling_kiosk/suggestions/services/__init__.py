@@ -64,6 +64,7 @@ from .lifecycle import (
     may_reveal_phone,
     merge,
     merge_candidates,
+    merged_here,
     next_states,
     photo_of,
     public_history,

@@ -146,6 +146,12 @@ def merge_candidates(suggestion: Suggestion) -> list[Suggestion]:
     return list(db.session.scalars(query))
 
 
+def merged_here(suggestion: Suggestion) -> list[Suggestion]:
+    """The duplicates merged into this one."""
+    return list(db.session.scalars(select(Suggestion).where(
+        Suggestion.merged_into_id == suggestion.id)))
+
+
 def merge(duplicate: Suggestion, target: Suggestion | None, *, staff: Staff,
           reply: str = "") -> None:
     """The duplicate joins target: its reporter's status page then follows target. Those

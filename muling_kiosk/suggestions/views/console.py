@@ -5,7 +5,6 @@ board, 提交议事会, the phone number to call back), and the QR points with t
 
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ...access import staff_only
 from ...communities.models import Community
@@ -32,7 +31,7 @@ INBOX_PAGE = 30
 FILTER_ARGS = ("state", "category", "location", "from", "to", "q", "assignee")
 
 
-# ---------- staff: QR points and posters ----------
+# ---------- QR points and their posters ----------
 
 
 @bp.route("/staff/suggestions/locations", methods=["GET", "POST"])
@@ -114,7 +113,7 @@ def location_qr(location_id: int, image_format: str):
     return response
 
 
-# ---------- staff: the inbox ----------
+# ---------- the inbox and its exports ----------
 
 
 def _inbox_filters(viewer: Staff) -> rules.InboxFilters:
@@ -172,7 +171,12 @@ def export_xlsx():
     return _export("xlsx")
 
 
+# ---------- one suggestion: its page and what staff do with it ----------
+
+
 def _suggestion(suggestion_id: int, lock: bool = False) -> Suggestion:
+    """The suggestion if the viewer's communities hold it, else 404; lock: for a write, its
+    row locked until the transaction ends, so two staff changing it go one after the other."""
     suggestion = rules.locked(suggestion_id) if lock else db.session.get(Suggestion,
                                                                           suggestion_id)
     if suggestion is None:
@@ -192,8 +196,7 @@ def _detail_context(suggestion: Suggestion, **extra) -> dict:
         "assignable": rules.assignable_staff(suggestion),
         "candidates": (rules.merge_candidates(suggestion)
                        if viewer.role in DECIDERS else []),
-        "merged_here": db.session.scalars(select(Suggestion).where(
-            Suggestion.merged_into_id == suggestion.id)).all(),
+        "merged_here": rules.merged_here(suggestion),
         "errors": {}, "values": {}, "revealed": None,
         "meeting_actor": meetings.MEETING_ACTOR, **_meeting_context(suggestion),
     }

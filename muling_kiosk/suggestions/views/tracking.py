@@ -47,7 +47,7 @@ def _status_context(suggestion: Suggestion, **extra) -> dict:
 @public
 def status(code: str):
     suggestion = _by_code(code)
-    if code != suggestion.code:
+    if code != suggestion.code:  # typed in lower case or with its dash: one address per code
         return redirect(url_for("suggestions.status", code=suggestion.code), 301)
     return render_template("suggestions/status.html", **_status_context(suggestion))
 
