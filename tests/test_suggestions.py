@@ -21,7 +21,7 @@ from muling_kiosk.suggestions.models import (
     SuggestionLocation,
     SuggestionPhoto,
 )
-from muling_kiosk.validation import Invalid
+from muling_kiosk.validation import Invalid, clean_text
 
 from .factories_suggestions import (
     eleven_mb_jpeg,
@@ -117,7 +117,7 @@ def test_the_text_is_5_to_500_characters(app, text, error):
 
 
 def test_control_characters_and_direction_overrides_never_reach_the_record(app):
-    assert rules.clean_text("路灯\x00坏了\x07\r\n三盏\u202e灯\t。") == "路灯坏了\n三盏灯\t。"
+    assert clean_text("路灯\x00坏了\x07\r\n三盏\u202e灯\t。") == "路灯坏了\n三盏灯\t。"
 
 
 def test_direction_marks_and_zero_width_characters_never_reach_text_or_name(app):

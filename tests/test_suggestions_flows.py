@@ -22,7 +22,12 @@ from werkzeug.test import encode_multipart
 from muling_kiosk.audit.models import AuditEvent
 from muling_kiosk.extensions import db
 from muling_kiosk.suggestions import services as rules
-from muling_kiosk.suggestions.models import Suggestion, SuggestionDraft, SuggestionPhoto
+from muling_kiosk.suggestions.models import (
+    Suggestion,
+    SuggestionDraft,
+    SuggestionLocation,
+    SuggestionPhoto,
+)
 
 from .factories_suggestions import eleven_mb_jpeg, gps_exif, huge_png, jpeg_bytes
 
@@ -737,7 +742,7 @@ def test_staff_add_a_qr_point_and_its_codes_decode_to_the_public_url(client, mak
     assert bad.status_code == 422 and "请写一个大家都知道的地点名称" in bad.get_data(as_text=True)
     response = client.post_form("/staff/suggestions/locations", {"name": "3号楼公告栏"})
     assert response.status_code == 303
-    location = db.session.scalar(select(rules.SuggestionLocation))
+    location = db.session.scalar(select(SuggestionLocation))
     png = client.get(f"/staff/suggestions/locations/{location.id}/qr.png")
     assert png.mimetype == "image/png" and "attachment" in png.headers["Content-Disposition"]
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))]

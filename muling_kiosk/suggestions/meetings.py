@@ -34,7 +34,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, format_when, local_zone
 from ..staff.models import Staff
-from ..validation import Invalid
+from ..validation import Invalid, clean_text
 from ..votes import services as votes
 from ..votes.models import AgendaItem, Meeting, Poll
 from ..votes.signals import agenda_item_removed, describe_item, poll_closed
@@ -148,7 +148,7 @@ def offered_description(suggestion: Suggestion) -> str:
 
 
 def clean_title(raw) -> str:
-    return re.sub(r"\s+", " ", rules.clean_text(raw))
+    return re.sub(r"\s+", " ", clean_text(raw))
 
 
 def check(suggestion: Suggestion, meeting: Meeting | None, title, description, *,
@@ -171,7 +171,7 @@ def check(suggestion: Suggestion, meeting: Meeting | None, title, description, *
         errors["meeting_id"] = _l("This meeting was on %(day)s and is over. Please choose an "
                                   "upcoming one.", day=format_when(meeting.starts_at, "day"))
     title = clean_title(title)
-    description = rules.clean_text(description)
+    description = clean_text(description)
     if not title:
         errors["title"] = _l("Please give the item a short title.")
     elif len(title) > TITLE_MAX:
@@ -181,6 +181,14 @@ def check(suggestion: Suggestion, meeting: Meeting | None, title, description, *
     if errors:
         raise Invalid(errors)
     return title, description
+
+
+def already_brought(suggestion: Suggestion, meeting: Meeting | None, title) -> bool:
+    """Whether it already is that meeting's item under that title: a second 确认 (a double
+    tap, a resend) finds it done."""
+    item = suggestion.agenda_item
+    return (item is not None and meeting is not None and item.meeting_id == meeting.id
+            and item.title == clean_title(title))
 
 
 def discussion_reply(meeting: Meeting) -> str:
@@ -206,8 +214,7 @@ def bring_to_meeting(suggestion: Suggestion, meeting: Meeting | None, title, des
                        actor=actor, at=now)
     record("suggestions.bring_to_meeting", suggestion,
            after={"meeting_id": meeting.id, "agenda_item_id": item.id, "title": title},
-           **({"staff": staff} if staff is not None else
-              {"staff": None, "actor": actor or "system"}))
+           **rules.by_whom(staff, actor))
     return item
 
 
