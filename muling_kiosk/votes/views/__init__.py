@@ -6,15 +6,12 @@
 - run: the facilitator running a meeting on the tablet in staff mode (/vote/run/…);
 - console: staff at the console (/staff/votes/…).
 
-common holds what several of them share; the rules themselves are in services.
+The blueprint lives in common (with what the audiences share): the audience modules register
+their routes on it and this package imports them, so defined here it would make an import
+cycle. Importing them here is what registers the routes; create_app imports bp.
 """
 
-from flask import Blueprint
+from . import console, kiosk, phone, run, tv  # noqa: F401  (their routes register)
+from .common import bp
 
-from . import console, kiosk, phone, run, tv
-from .common import item_notes
-
-bp = Blueprint("votes", __name__)
-bp.add_app_template_global(item_notes)
-for audience in (kiosk, phone, tv, run, console):
-    audience.routes.register(bp)
+__all__ = ["bp"]

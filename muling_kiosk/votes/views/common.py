@@ -1,8 +1,6 @@
-"""What several audiences of the votes pages share: who may run a meeting, the way an audience
-module declares its routes, the links and QR codes of a poll and a meeting, the words the
+"""What several audiences of the votes pages share: the one blueprint, who may run a meeting,
+the links and QR codes of a poll and a meeting, the words the
 templates need, and the kiosk's paging of a list that would not fit."""
-
-from collections.abc import Callable
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
@@ -18,33 +16,9 @@ from .. import services
 from ..models import AgendaItem, Meeting, Poll
 from ..signals import describe_item
 
+bp = Blueprint("votes", __name__)
+
 RUNNERS = (ADMIN, FACILITATOR)
-
-
-class Routes:
-    """The routes of one audience module, declared as on a blueprint (@routes.get(…)) and put
-    on the feature's one blueprint by views/__init__.py. The module cannot import that
-    blueprint itself: it would import the package that imports it, a cycle."""
-
-    def __init__(self):
-        self.rules: list[tuple[str, Callable, dict]] = []
-
-    def route(self, rule: str, **options):
-        def declare(view: Callable) -> Callable:
-            self.rules.append((rule, view, options))
-            return view
-
-        return declare
-
-    def get(self, rule: str, **options):
-        return self.route(rule, methods=["GET"], **options)
-
-    def post(self, rule: str, **options):
-        return self.route(rule, methods=["POST"], **options)
-
-    def register(self, bp: Blueprint) -> None:
-        for rule, view, options in self.rules:
-            bp.add_url_rule(rule, view_func=view, **options)
 
 
 def request_key() -> str | None:
@@ -78,6 +52,7 @@ def labels() -> dict:
             "who_label": services.who_label}
 
 
+@bp.app_template_global()
 def item_notes(item: AgendaItem, view: str) -> Markup:
     """What other features show under an agenda item (votes.signals.describe_item)."""
     return Markup("").join(note for _receiver, note in describe_item.send(item, view=view)

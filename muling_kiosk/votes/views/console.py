@@ -17,9 +17,7 @@ from ...staff.auth import current_staff, form_community_id, staff_record_or_404
 from ...validation import Invalid
 from .. import services
 from ..models import CLOSED, HAND, PASS, PHONE, Commitment, Meeting
-from .common import RUNNERS, Routes, commitment_values, labels, staff_item, tv_url
-
-routes = Routes()
+from .common import RUNNERS, bp, commitment_values, labels, staff_item, tv_url
 
 
 def _local_input(value: datetime | None) -> str:
@@ -42,7 +40,7 @@ def _communities() -> list[Community]:
     return [db.session.get(Community, cid) for cid in current_staff().community_ids()]
 
 
-@routes.get("/staff/votes/")
+@bp.get("/staff/votes/")
 @staff_only(*RUNNERS)
 def console_meetings():
     ids = current_staff().community_ids()
@@ -56,7 +54,7 @@ def _meeting_form(meeting: Meeting | None, values: dict, errors: dict, status: i
                            errors=errors, communities=_communities()), status
 
 
-@routes.route("/staff/votes/new", methods=["GET", "POST"])
+@bp.route("/staff/votes/new", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def new_meeting():
     staff = current_staff()
@@ -77,7 +75,7 @@ def new_meeting():
     return _meeting_form(None, values, {})
 
 
-@routes.route("/staff/votes/<int:meeting_id>", methods=["GET", "POST"])
+@bp.route("/staff/votes/<int:meeting_id>", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def edit_meeting(meeting_id: int):
     meeting = staff_record_or_404(Meeting, meeting_id)
@@ -105,7 +103,7 @@ def _console_meeting(meeting, values, errors, item_values, item_errors):
                            tv_link=tv_url(meeting), **labels()), status
 
 
-@routes.post("/staff/votes/<int:meeting_id>/items")
+@bp.post("/staff/votes/<int:meeting_id>/items")
 @staff_only(*RUNNERS)
 def console_add_item(meeting_id: int):
     meeting = staff_record_or_404(Meeting, meeting_id)
@@ -123,7 +121,7 @@ def console_add_item(meeting_id: int):
                  _("The item is added to the agenda."))
 
 
-@routes.route("/staff/votes/items/<int:agenda_item_id>", methods=["GET", "POST"])
+@bp.route("/staff/votes/items/<int:agenda_item_id>", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def edit_item(agenda_item_id: int):
     item = staff_item(agenda_item_id)
@@ -143,7 +141,7 @@ def edit_item(agenda_item_id: int):
                            errors=errors), 422 if errors else 200
 
 
-@routes.post("/staff/votes/items/<int:agenda_item_id>/move")
+@bp.post("/staff/votes/items/<int:agenda_item_id>/move")
 @staff_only(*RUNNERS)
 def move_item(agenda_item_id: int):
     item = staff_item(agenda_item_id)
@@ -152,7 +150,7 @@ def move_item(agenda_item_id: int):
     return go_to(url_for("votes.edit_meeting", meeting_id=item.meeting_id), _("Moved."))
 
 
-@routes.post("/staff/votes/items/<int:agenda_item_id>/delete")
+@bp.post("/staff/votes/items/<int:agenda_item_id>/delete")
 @staff_only(*RUNNERS)
 def delete_item(agenda_item_id: int):
     item = staff_item(agenda_item_id)
@@ -167,7 +165,7 @@ def delete_item(agenda_item_id: int):
                  _("The item is removed from the agenda."))
 
 
-@routes.post("/staff/votes/items/<int:agenda_item_id>/commitments")
+@bp.post("/staff/votes/items/<int:agenda_item_id>/commitments")
 @staff_only(*RUNNERS)
 def console_add_commitment(agenda_item_id: int):
     item = staff_item(agenda_item_id)
@@ -185,7 +183,7 @@ def console_add_commitment(agenda_item_id: int):
 # ---------- promises to follow up ----------
 
 
-@routes.get("/staff/votes/commitments")
+@bp.get("/staff/votes/commitments")
 @staff_only(*RUNNERS)
 def commitments():
     return render_template("votes/console/commitments.html",
@@ -193,7 +191,7 @@ def commitments():
                            today=datetime.now(local_zone()).date(), **labels())
 
 
-@routes.post("/staff/votes/commitments/<int:commitment_id>/done")
+@bp.post("/staff/votes/commitments/<int:commitment_id>/done")
 @staff_only(*RUNNERS)
 def mark_commitment(commitment_id: int):
     commitment = staff_record_or_404(Commitment, commitment_id)
@@ -214,7 +212,7 @@ def mark_commitment(commitment_id: int):
 # ---------- minutes ----------
 
 
-@routes.get("/staff/votes/<int:meeting_id>/minutes")
+@bp.get("/staff/votes/<int:meeting_id>/minutes")
 @staff_only(*RUNNERS)
 def minutes(meeting_id: int):
     """会议纪要, for printing on A4."""
@@ -233,13 +231,13 @@ def _minutes_download(meeting_id: int, extension: str):
     return xlsx_response(filename, header, rows, title=_("Minutes"))
 
 
-@routes.get("/staff/votes/<int:meeting_id>/minutes.csv")
+@bp.get("/staff/votes/<int:meeting_id>/minutes.csv")
 @staff_only(*RUNNERS)
 def minutes_csv(meeting_id: int):
     return _minutes_download(meeting_id, "csv")
 
 
-@routes.get("/staff/votes/<int:meeting_id>/minutes.xlsx")
+@bp.get("/staff/votes/<int:meeting_id>/minutes.xlsx")
 @staff_only(*RUNNERS)
 def minutes_xlsx(meeting_id: int):
     return _minutes_download(meeting_id, "xlsx")

@@ -12,9 +12,7 @@ from ...responses import fragment, go_to, page_or_fragment, wants_fragment
 from ...validation import Invalid, parse_page
 from .. import services
 from ..models import PASS, Meeting, Poll
-from .common import Routes, labels, page_of, request_key
-
-routes = Routes()
+from .common import bp, labels, page_of, request_key
 
 PASS_LOCK_SECONDS = 3  # "已记录，请传给下一位" stays this long, nothing to tap
 # How many fit on one kiosk screen (a landscape tablet is the tightest), without and with
@@ -27,7 +25,7 @@ RECORD_PAGE = (3, 2)  # agenda items in a past meeting's record
 # ---------- the tile and the board of past meetings ----------
 
 
-@routes.get("/vote/")
+@bp.get("/vote/")
 @public
 def index():
     """The 议事会投票 tile: the open ballot if there is one, else the decisions so far."""
@@ -41,7 +39,7 @@ def index():
                            **labels())
 
 
-@routes.get("/vote/meetings/<int:meeting_id>")
+@bp.get("/vote/meetings/<int:meeting_id>")
 @public
 def meeting(meeting_id: int):
     """What a past meeting decided and who promised what, no personal data: its agenda with
@@ -70,7 +68,7 @@ def _ballot_context(poll: Poll, **extra) -> dict:
     return {"poll": poll, "lock_seconds": PASS_LOCK_SECONDS, **labels(), **extra}
 
 
-@routes.get("/vote/poll/<int:poll_id>")
+@bp.get("/vote/poll/<int:poll_id>")
 @public
 def ballot(poll_id: int):
     """Pass the tablet: the question and huge buttons; ?option= asks to confirm."""
@@ -81,7 +79,7 @@ def ballot(poll_id: int):
                             **_ballot_context(poll, chosen=chosen, clear_status=wants_fragment()))
 
 
-@routes.post("/vote/poll/<int:poll_id>")
+@bp.post("/vote/poll/<int:poll_id>")
 @public
 def cast_ballot(poll_id: int):
     poll = _kiosk_poll(poll_id)

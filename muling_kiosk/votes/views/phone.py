@@ -13,9 +13,7 @@ from ...responses import go_to, page_or_fragment, wants_fragment
 from ...validation import Invalid
 from .. import services
 from ..models import PHONE, Poll
-from .common import Routes, labels, request_key
-
-routes = Routes()
+from .common import bp, labels, request_key
 
 
 def _phone_poll(token: str) -> Poll | None:
@@ -27,7 +25,7 @@ def _unknown_phone_poll():
                                       "scan the QR code again."))
 
 
-@routes.get("/m/v/<ballot_token>")
+@bp.get("/m/v/<ballot_token>")
 @public
 def phone_ballot(ballot_token: str):
     poll = _phone_poll(ballot_token)
@@ -45,7 +43,7 @@ def _phone_context(poll: Poll, **extra) -> dict:
     return {"poll": poll, "meeting": poll.item.meeting, **labels(), **extra}
 
 
-@routes.post("/m/v/<ballot_token>")
+@bp.post("/m/v/<ballot_token>")
 @public
 def phone_cast(ballot_token: str):
     poll = _phone_poll(ballot_token)

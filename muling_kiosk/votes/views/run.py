@@ -17,7 +17,7 @@ from .. import services
 from ..models import CHANNELS, RULES, AgendaItem, Meeting, Poll
 from .common import (
     RUNNERS,
-    Routes,
+    bp,
     commitment_values,
     labels,
     page_arg,
@@ -30,8 +30,6 @@ from .common import (
     tv_url,
 )
 
-routes = Routes()
-
 # How many fit on one screen, without and with 大字 (see kiosk.py).
 RUN_MEETINGS_PAGE = (4, 2)  # upcoming meetings to run
 AGENDA_PAGE = (2, 1)  # agenda items on the facilitator's meeting screen
@@ -42,7 +40,7 @@ POLL_SECTIONS = ("options", "rule", "quorum", "channels")
 # ---------- the meeting ----------
 
 
-@routes.get("/vote/run/")
+@bp.get("/vote/run/")
 @staff_only(*RUNNERS)
 def run_meetings():
     staff = current_staff()
@@ -51,7 +49,7 @@ def run_meetings():
                            page=page_of(meetings, RUN_MEETINGS_PAGE))
 
 
-@routes.get("/vote/run/<int:meeting_id>")
+@bp.get("/vote/run/<int:meeting_id>")
 @staff_only(*RUNNERS)
 def run_meeting(meeting_id: int):
     """The meeting on the tablet: the agenda a page at a time (the page of the item on the
@@ -65,7 +63,7 @@ def run_meeting(meeting_id: int):
                            next_item=services.next_item(meeting), **labels())
 
 
-@routes.get("/vote/run/<int:meeting_id>/tv")
+@bp.get("/vote/run/<int:meeting_id>/tv")
 @staff_only(*RUNNERS)
 def run_tv(meeting_id: int):
     """How to open the TV display: its address and a QR code."""
@@ -74,7 +72,7 @@ def run_tv(meeting_id: int):
                            tv_qr=qr_svg_inline(tv_url(meeting), _("QR code: open the TV display")))
 
 
-@routes.route("/vote/run/<int:meeting_id>/present", methods=["GET", "POST"])
+@bp.route("/vote/run/<int:meeting_id>/present", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def record_present(meeting_id: int):
     """到会人数: count or correct the number of people present."""
@@ -95,7 +93,7 @@ def record_present(meeting_id: int):
                  _("%(count)s people present.", count=count))
 
 
-@routes.post("/vote/run/items/<int:agenda_item_id>/show")
+@bp.post("/vote/run/items/<int:agenda_item_id>/show")
 @staff_only(*RUNNERS)
 def show_item(agenda_item_id: int):
     item = staff_item(agenda_item_id)
@@ -117,7 +115,7 @@ def _poll_form(item: AgendaItem, spec: services.PollSpec, errors: dict,
         **labels()), status
 
 
-@routes.route("/vote/run/items/<int:agenda_item_id>/poll", methods=["GET", "POST"])
+@bp.route("/vote/run/items/<int:agenda_item_id>/poll", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def new_poll(agenda_item_id: int):
     """Open a vote: the defaults are ready, so it is two taps from the agenda. Each setting
@@ -162,7 +160,7 @@ def _run_poll_context(poll: Poll, **extra) -> dict:
             "next_item": services.next_item(poll.item.meeting), **labels(), **extra}
 
 
-@routes.get("/vote/run/polls/<int:poll_id>")
+@bp.get("/vote/run/polls/<int:poll_id>")
 @staff_only(*RUNNERS)
 def run_poll(poll_id: int):
     """The facilitator's screen of a poll."""
@@ -171,7 +169,7 @@ def run_poll(poll_id: int):
                             **_run_poll_context(poll))
 
 
-@routes.get("/vote/run/polls/<int:poll_id>/live")
+@bp.get("/vote/run/polls/<int:poll_id>/live")
 @public
 def run_poll_live(poll_id: int):
     """The live part of the facilitator's screen, asked every second with its version: 204
@@ -215,21 +213,21 @@ def _hand_write(poll_id: int, write):
     return _live_answer(poll_id, message)
 
 
-@routes.post("/vote/run/polls/<int:poll_id>/tap")
+@bp.post("/vote/run/polls/<int:poll_id>/tap")
 @staff_only(*RUNNERS)
 def tap_hand(poll_id: int):
     return _hand_write(poll_id, lambda: services.tap_hand(
         poll_id, request.form.get("option_id"), actor=current_staff(), request_key=request_key()))
 
 
-@routes.post("/vote/run/polls/<int:poll_id>/undo")
+@bp.post("/vote/run/polls/<int:poll_id>/undo")
 @staff_only(*RUNNERS)
 def undo_hand(poll_id: int):
     return _hand_write(poll_id, lambda: services.undo_last_hand(
         poll_id, actor=current_staff(), request_key=request_key()))
 
 
-@routes.route("/vote/run/polls/<int:poll_id>/total", methods=["GET", "POST"])
+@bp.route("/vote/run/polls/<int:poll_id>/total", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def set_hand_total(poll_id: int):
     """Type the number of raised hands for one option (instead of tapping)."""
@@ -264,7 +262,7 @@ def set_hand_total(poll_id: int):
                            errors=errors, **labels()), status
 
 
-@routes.post("/vote/run/polls/<int:poll_id>/hand-over")
+@bp.post("/vote/run/polls/<int:poll_id>/hand-over")
 @staff_only(*RUNNERS)
 def hand_over(poll_id: int):
     """Pass the tablet to the residents: staff mode ends, the ballot comes up."""
@@ -277,7 +275,7 @@ def hand_over(poll_id: int):
                  _("Staff mode is off. Please pass the tablet to the first voter."))
 
 
-@routes.route("/vote/run/polls/<int:poll_id>/close", methods=["GET", "POST"])
+@bp.route("/vote/run/polls/<int:poll_id>/close", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def close_poll(poll_id: int):
     poll = staff_record_or_404(Poll, poll_id)
@@ -299,7 +297,7 @@ def close_poll(poll_id: int):
 # ---------- promises made at the meeting ----------
 
 
-@routes.route("/vote/run/items/<int:agenda_item_id>/commitments", methods=["GET", "POST"])
+@bp.route("/vote/run/items/<int:agenda_item_id>/commitments", methods=["GET", "POST"])
 @staff_only(*RUNNERS)
 def add_commitment(agenda_item_id: int):
     """现场承诺 on the tablet: who, what, by when."""

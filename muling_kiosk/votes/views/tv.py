@@ -13,9 +13,7 @@ from ...extensions import db
 from ...i18n import DEFAULT_LOCALE
 from .. import live, services
 from ..models import Meeting
-from .common import Routes, labels, phone_qr, phone_url
-
-routes = Routes()
+from .common import bp, labels, phone_qr, phone_url
 
 
 def _tv_locale() -> str:
@@ -25,7 +23,7 @@ def _tv_locale() -> str:
     return "en" if request.args.get("lang") == "en" else DEFAULT_LOCALE
 
 
-@routes.get("/vote/tv/<tv_token>")
+@bp.get("/vote/tv/<tv_token>")
 @public
 def tv(tv_token: str):
     meeting = services.meeting_by_display_token(tv_token)
@@ -35,7 +33,7 @@ def tv(tv_token: str):
         return render_template("votes/tv.html", **_tv_context(meeting))
 
 
-@routes.get("/vote/tv/<tv_token>/state")
+@bp.get("/vote/tv/<tv_token>/state")
 @public
 def tv_state(tv_token: str):
     """For a display that asks (every second, with the version it shows): 204 when nothing
@@ -50,7 +48,7 @@ def tv_state(tv_token: str):
                                **_tv_context(services.meeting_by_display_token(tv_token)))
 
 
-@routes.get("/vote/tv/<tv_token>/events")
+@bp.get("/vote/tv/<tv_token>/events")
 @public
 def tv_events(tv_token: str):
     """Server-sent events for the TV page: the display now, then the new display at each
