@@ -5,8 +5,10 @@
     python scripts/i18n.py missing   list messages without a translation (exit 1 if any)
     python scripts/i18n.py set zh_Hans < translations.json
                                      write {"msgid": "译文"} (a list for plural forms)
-    python scripts/i18n.py adopt REF fill untranslated messages from the catalogues of a git
-                                     ref (after merging a branch: keep ours, update, adopt)
+    python scripts/i18n.py adopt REF [BASE]
+                                     after merging a branch (keep our .po, update, adopt):
+                                     take its translations ours lack, and those it changed
+                                     since the merge base while ours did not
 
 Messages are written in English in the code, so the English catalogue takes the source text
 (`update` fills it); the Chinese catalogue is translated by hand.
@@ -111,28 +113,47 @@ def set_strings(locale: str, strings: dict) -> None:
     save(catalog, locale)
 
 
-def adopt(ref: str) -> None:
-    """Take translations the catalogues at another git ref have and ours lack."""
+def _catalog_at(ref: str, locale: str) -> Catalog | None:
     import io
     import subprocess
 
+    relative = po_path(locale).relative_to(ROOT)
+    shown = subprocess.run(["git", "show", f"{ref}:{relative}"], cwd=ROOT, capture_output=True)
+    return read_po(io.BytesIO(shown.stdout), locale=locale) if shown.returncode == 0 else None
+
+
+def adopt(ref: str, base: str | None = None) -> None:
+    """Take from the catalogues at another git ref the translations ours lack, and (given the
+    merge base) those the other side changed while ours kept the base's: a three-way merge of
+    the translations, after a merge kept our .po files and `update` extracted the messages."""
+    import subprocess
+
+    if base is None:
+        base = subprocess.run(["git", "merge-base", "HEAD", ref], cwd=ROOT, capture_output=True,
+                              text=True).stdout.strip() or None
     for locale in LOCALES:
-        relative = po_path(locale).relative_to(ROOT)
-        theirs_text = subprocess.run(["git", "show", f"{ref}:{relative}"], cwd=ROOT,
-                                     capture_output=True, check=True).stdout
-        theirs = read_po(io.BytesIO(theirs_text), locale=locale)
-        ours = load(locale)
-        adopted = 0
+        theirs, ancestor, ours = _catalog_at(ref, locale), None, load(locale)
+        if base:
+            ancestor = _catalog_at(base, locale)
+        adopted = changed = 0
         for message in ours:
-            if not message.id or _translated(message):
+            if not message.id:
                 continue
-            other = theirs.get(message.id if isinstance(message.id, str) else message.id[0])
-            if other is not None and _translated(other):
-                message.string = other.string
-                message.flags.discard("fuzzy")
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            other = theirs.get(key) if theirs else None
+            if other is None or not _translated(other) or other.string == message.string:
+                continue
+            old = ancestor.get(key) if ancestor else None
+            if not _translated(message):
                 adopted += 1
+            elif old is not None and old.string == message.string:
+                changed += 1  # only their side changed it
+            else:
+                continue
+            message.string = other.string
+            message.flags.discard("fuzzy")
         save(ours, locale)
-        print(f"{locale}: adopted {adopted} from {ref}")
+        print(f"{locale}: adopted {adopted}, took {changed} changed translations from {ref}")
 
 
 if __name__ == "__main__":
@@ -148,7 +169,7 @@ if __name__ == "__main__":
                 print(f"{locale}: {msgid}")
         sys.exit(1 if any(gaps.values()) else 0)
     elif command == "adopt":
-        adopt(sys.argv[2])
+        adopt(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
     elif command == "set":
         import json
 

@@ -636,6 +636,7 @@ def test_staff_screens_on_the_tablet_fit_without_scrolling(view, kiosk_view, mak
     expect(page.get_by_role("button", name="下一页")).to_be_enabled()
 
     page.get_by_role("link", name="添加临时来的人").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("临时来的人")
     check_view(page, view, "walk-in")
     page.get_by_label("姓名").fill("钱美华")
     if is_split(page):
