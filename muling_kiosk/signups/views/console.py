@@ -42,7 +42,7 @@ def staff_courses():
     staff = current_staff()
     courses = services.courses_of(staff.community_ids())
     upcoming = services.describe(services.upcoming_sessions(staff.community_ids()))
-    return render_template("signups/staff/courses.html", courses=courses, upcoming=upcoming,
+    return render_template("signups/console/courses.html", courses=courses, upcoming=upcoming,
                            categories=services.CATEGORY_NAMES, may_manage=staff.role in MANAGERS,
                            now=utcnow())
 
@@ -66,7 +66,7 @@ def new_course():
                          _("The class %(title)s is added. Now add when it meets.",
                            title=course.title))
     communities = staff.subdistrict.communities if staff.is_subdistrict_admin else []
-    return page_or_fragment("signups/staff/course_form.html", "signups/staff/_course_form.html",
+    return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
                             status=422 if errors else 200, course=None, values=values,
                             errors=errors, categories=_category_options(),
                             communities=communities)
@@ -78,7 +78,7 @@ def course(course_id: int):
     course = staff_record_or_404(Course, course_id)
     now = utcnow()
     infos = services.describe(course.sessions, now)
-    return render_template("signups/staff/course.html", course=course, infos=infos,
+    return render_template("signups/console/course.html", course=course, infos=infos,
                            attendance=services.course_attendance(course, now),
                            session_attendance={i.session.id: services.session_attendance(
                                i.session) for i in infos if i.session.starts_at <= now},
@@ -102,7 +102,7 @@ def edit_course(course_id: int):
         else:
             db.session.commit()
             return go_to(url_for("signups.course", course_id=course.id), _("Saved."))
-    return page_or_fragment("signups/staff/course_form.html", "signups/staff/_course_form.html",
+    return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
                             status=422 if errors else 200, course=course, values=values,
                             errors=errors, categories=_category_options(), communities=[])
 
@@ -126,8 +126,8 @@ def add_sessions(course_id: int):
             return go_to(url_for("signups.course", course_id=course.id),
                          ngettext("%(num)s session added.", "%(num)s sessions added.",
                                   len(added)))
-    return page_or_fragment("signups/staff/sessions_form.html",
-                            "signups/staff/_sessions_form.html", status=422 if errors else 200,
+    return page_or_fragment("signups/console/sessions_form.html",
+                            "signups/console/_sessions_form.html", status=422 if errors else 200,
                             course=course, values=values, errors=errors)
 
 
@@ -153,8 +153,8 @@ def edit_session(class_session_id: int):
             db.session.commit()
             return go_to(url_for("signups.roster", class_session_id=class_session.id),
                          _("Saved."))
-    return page_or_fragment("signups/staff/session_form.html",
-                            "signups/staff/_session_form.html", status=422 if errors else 200,
+    return page_or_fragment("signups/console/session_form.html",
+                            "signups/console/_session_form.html", status=422 if errors else 200,
                             class_session=class_session, values=values, errors=errors)
 
 
@@ -173,7 +173,7 @@ def _roster_context(class_session: ClassSession) -> dict:
 @staff_only(*ANY_STAFF)
 def roster(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
-    return render_template("signups/staff/roster.html", **_roster_context(class_session))
+    return render_template("signups/console/roster.html", **_roster_context(class_session))
 
 
 @routes.get("/staff/classes/sessions/<int:class_session_id>/print")
@@ -181,7 +181,7 @@ def roster(class_session_id: int):
 def print_roster(class_session_id: int):
     """The A4 sign-in sheet: names in large type and a tick column; numbers masked."""
     class_session = staff_record_or_404(ClassSession, class_session_id)
-    return render_template("signups/staff/roster_print.html", printed_at=utcnow(),
+    return render_template("signups/console/roster_print.html", printed_at=utcnow(),
                            **_roster_context(class_session))
 
 
@@ -230,7 +230,7 @@ def cancel_session(class_session_id: int):
     if class_session.status == "cancelled":
         return redirect(url_for("signups.call_list", class_session_id=class_session.id))
     confirmed, waiting = services.roster(class_session)
-    return render_template("signups/staff/cancel_session.html", class_session=class_session,
+    return render_template("signups/console/cancel_session.html", class_session=class_session,
                            confirmed=confirmed, waiting=waiting)
 
 
@@ -244,7 +244,7 @@ def call_list(class_session_id: int):
         return redirect(url_for("signups.roster", class_session_id=class_session.id))
     people = services.call_list(class_session)
     _disclose("signups.call_list", class_session, people=len(people))
-    return render_template("signups/staff/call_list.html", class_session=class_session,
+    return render_template("signups/console/call_list.html", class_session=class_session,
                            people=people)
 
 
