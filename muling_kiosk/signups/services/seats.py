@@ -101,6 +101,11 @@ def queue_position(signup: Signup) -> int | None:
         Signup.id <= signup.id))
 
 
+def queue_positions(signups: list[Signup]) -> dict[int, int | None]:
+    """{sign-up id: its place in the queue, or None when it holds a place}."""
+    return {signup.id: queue_position(signup) for signup in signups}
+
+
 def signups_of(community_id: int, phone: str, now: datetime | None = None) -> list[Signup]:
     """我的报名: a number's places and queue places in sessions not yet over, soonest first,
     including sessions staff cancelled (so the person learns they need not come)."""

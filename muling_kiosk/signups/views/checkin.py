@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from ...access import staff_only
 from ...communities.current import kiosk_community_or_404
-from ...database import utcnow
 from ...extensions import db
 from ...idempotency import parse_request_key
 from ...privacy import normalise_phone
@@ -16,13 +15,10 @@ from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff, require_community, staff_record_or_404
 from ...validation import Invalid
 from .. import services
-from ..models import CONFIRMED, ClassSession, Signup
+from ..models import ClassSession, Signup
 from .common import ANY_STAFF, Routes, form_text
 
 routes = Routes()
-
-
-# ---------- the tablet in staff mode: check-in ----------
 
 
 @routes.get("/classes/checkin/")
@@ -30,27 +26,15 @@ routes = Routes()
 def checkin_index():
     community = kiosk_community_or_404()
     require_community(community.id)
-    now = utcnow()
-    sessions = services.checkin_sessions(community.id, now)
-    today = services.local_day(now)
-    return render_template("signups/checkin_index.html", infos=services.describe(sessions, now),
-                           todays={s.id for s in sessions
-                                   if services.local_day(s.starts_at) == today},
-                           attendance={s.id: services.session_attendance(s) for s in sessions})
-
-
-def _checkin_context(class_session: ClassSession) -> dict:
-    confirmed, waiting = services.roster(class_session)
-    return {"class_session": class_session, "confirmed": confirmed, "waiting": waiting,
-            "problem": services.checkin_problem(class_session),
-            "here": sum(1 for s in confirmed if s.attended_at)}
+    return render_template("signups/checkin_index.html",
+                           **vars(services.checkin_choice(community.id)))
 
 
 @routes.get("/classes/checkin/<int:class_session_id>")
 @staff_only(*ANY_STAFF)
 def checkin(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
-    return render_template("signups/checkin.html", **_checkin_context(class_session))
+    return render_template("signups/checkin.html", **vars(services.checkin_sheet(class_session)))
 
 
 @routes.post("/classes/checkin/<int:class_session_id>/<int:signup_id>")
@@ -62,16 +46,16 @@ def mark_attendance(class_session_id: int, signup_id: int):
     signup = db.session.get(Signup, signup_id)
     if signup is None or signup.session_id != class_session.id:
         abort(404)
-    if services.checkin_problem(class_session) or signup.status != CONFIRMED:
+    if not services.may_check_in(class_session, signup):
         return go_to(url_for("signups.checkin", class_session_id=class_session.id))
     attended = request.form.get("attended") == "1"
     services.set_attendance(signup, attended, current_staff())
     db.session.commit()
-    context = _checkin_context(class_session)
+    sheet = services.checkin_sheet(class_session)
     message = (_("%(name)s is checked in.", name=signup.name) if attended
                else _("%(name)s is no longer checked in.", name=signup.name))
     return page_or_fragment("signups/checkin.html", "signups/_checkin_tap.html",
-                            signup=signup, message=message, **context)
+                            signup=signup, message=message, **vars(sheet))
 
 
 @routes.route("/classes/checkin/<int:class_session_id>/walk-in", methods=["GET", "POST"])

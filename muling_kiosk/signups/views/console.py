@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ...access import staff_only
-from ...audit.services import record
 from ...database import utcnow, writes_on_get
 from ...exports import csv_response, xlsx_response
 from ...extensions import db
@@ -18,17 +17,13 @@ from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff, form_community_id, staff_record_or_404
 from ...validation import Invalid
 from .. import services
-from ..models import CATEGORIES, ClassSession, Course, Signup
+from ..models import CANCELLED, ClassSession, Course, Signup
 from .common import ANY_STAFF, MANAGERS, Routes, form_text
 
 routes = Routes()
 
 
-# ---------- the staff console: courses and sessions ----------
-
-
-def _category_options():
-    return [(key, services.CATEGORY_NAMES[key]) for key in CATEGORIES]
+# ---------- courses and sessions ----------
 
 
 def _course_form_values() -> dict:
@@ -51,10 +46,10 @@ def staff_courses():
 @staff_only(*MANAGERS)
 def new_course():
     staff = current_staff()
-    values, errors = {"capacity": 20, "category": "other"}, {}
+    values, errors = dict(services.NEW_COURSE_VALUES), {}
     if request.method == "POST":
         values = _course_form_values()
-        community_id = form_community_id(current_staff(), or_first=True)
+        community_id = form_community_id(staff, or_first=True)
         values["community_id"] = community_id
         try:
             course = services.create_course(community_id, values)
@@ -68,7 +63,7 @@ def new_course():
     communities = staff.subdistrict.communities if staff.is_subdistrict_admin else []
     return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
                             status=422 if errors else 200, course=None, values=values,
-                            errors=errors, categories=_category_options(),
+                            errors=errors, categories=services.category_choices(),
                             communities=communities)
 
 
@@ -77,11 +72,8 @@ def new_course():
 def course(course_id: int):
     course = staff_record_or_404(Course, course_id)
     now = utcnow()
-    infos = services.describe(course.sessions, now)
-    return render_template("signups/console/course.html", course=course, infos=infos,
-                           attendance=services.course_attendance(course, now),
-                           session_attendance={i.session.id: services.session_attendance(
-                               i.session) for i in infos if i.session.starts_at <= now},
+    return render_template("signups/console/course.html",
+                           **vars(services.course_overview(course, now)),
                            categories=services.CATEGORY_NAMES,
                            may_manage=current_staff().role in MANAGERS, now=now)
 
@@ -90,8 +82,7 @@ def course(course_id: int):
 @staff_only(*MANAGERS)
 def edit_course(course_id: int):
     course = staff_record_or_404(Course, course_id)
-    values = {name: getattr(course, name) for name in services.COURSE_FIELDS}
-    errors = {}
+    values, errors = services.course_values(course), {}
     if request.method == "POST":
         values = _course_form_values()
         try:
@@ -104,7 +95,7 @@ def edit_course(course_id: int):
             return go_to(url_for("signups.course", course_id=course.id), _("Saved."))
     return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
                             status=422 if errors else 200, course=course, values=values,
-                            errors=errors, categories=_category_options(), communities=[])
+                            errors=errors, categories=services.category_choices(), communities=[])
 
 
 @routes.route("/staff/classes/<int:course_id>/sessions/new", methods=["GET", "POST"])
@@ -112,8 +103,7 @@ def edit_course(course_id: int):
 def add_sessions(course_id: int):
     """One session, or the same weekday and time for several weeks."""
     course = staff_record_or_404(Course, course_id)
-    values = {"start": "09:00", "minutes": 90, "weeks": 8, "capacity": course.capacity}
-    errors = {}
+    values, errors = services.new_sessions_values(course), {}
     if request.method == "POST":
         values = {name: form_text(name, 20)
                   for name in ("day", "start", "minutes", "weeks", "capacity")}
@@ -135,12 +125,7 @@ def add_sessions(course_id: int):
 @staff_only(*MANAGERS)
 def edit_session(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
-    start = class_session.starts_at.astimezone(services.local_zone())
-    values = {"day": start.date().isoformat(), "start": start.strftime("%H:%M"),
-              "minutes": int((class_session.ends_at - class_session.starts_at)
-                             .total_seconds() // 60),
-              "capacity": class_session.capacity, "status": class_session.status}
-    errors = {}
+    values, errors = services.session_values(class_session), {}
     if request.method == "POST":
         values = {name: form_text(name, 20)
                   for name in ("day", "start", "minutes", "capacity", "status")}
@@ -158,14 +143,11 @@ def edit_session(class_session_id: int):
                             class_session=class_session, values=values, errors=errors)
 
 
-# ---------- the staff console: rosters, exports, cancelling ----------
+# ---------- rosters, exports, cancelling ----------
 
 
 def _roster_context(class_session: ClassSession) -> dict:
-    confirmed, waiting = services.roster(class_session)
-    return {"class_session": class_session, "confirmed": confirmed, "waiting": waiting,
-            "info": services.describe([class_session])[0],
-            "attendance": services.session_attendance(class_session),
+    return {**vars(services.roster_sheet(class_session)),
             "may_manage": current_staff().role in MANAGERS, "now": utcnow()}
 
 
@@ -186,15 +168,9 @@ def print_roster(class_session_id: int):
 
 
 def _disclose(action: str, class_session: ClassSession, **details) -> None:
-    """A list with whole phone numbers was produced: who, when, which session."""
-    record(action, class_session, after={"session_id": class_session.id, **details})
+    # Committed before the list is sent: a download that fails half-way still counts.
+    services.record_disclosure(action, class_session, **details)
     db.session.commit()
-
-
-def _export_name(class_session: ClassSession, extension: str) -> str:
-    start = class_session.starts_at.astimezone(services.local_zone())
-    return _("Roster %(title)s %(date)s", title=class_session.title,
-             date=start.strftime("%Y-%m-%d %H%M")) + "." + extension
 
 
 @routes.get("/staff/classes/sessions/<int:class_session_id>/roster.csv")
@@ -204,7 +180,7 @@ def export_roster_csv(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
     header, rows = services.roster_table(class_session)
     _disclose("signups.export_roster", class_session, format="csv", rows=len(rows))
-    return csv_response(_export_name(class_session, "csv"), header, rows)
+    return csv_response(services.roster_file_name(class_session, "csv"), header, rows)
 
 
 @routes.get("/staff/classes/sessions/<int:class_session_id>/roster.xlsx")
@@ -214,7 +190,7 @@ def export_roster_xlsx(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
     header, rows = services.roster_table(class_session)
     _disclose("signups.export_roster", class_session, format="xlsx", rows=len(rows))
-    return xlsx_response(_export_name(class_session, "xlsx"), header, rows,
+    return xlsx_response(services.roster_file_name(class_session, "xlsx"), header, rows,
                          title=class_session.title)
 
 
@@ -227,7 +203,7 @@ def cancel_session(class_session_id: int):
         db.session.commit()
         return go_to(url_for("signups.call_list", class_session_id=class_session.id),
                      _("The class is cancelled. Please call these people."))
-    if class_session.status == "cancelled":
+    if class_session.status == CANCELLED:
         return redirect(url_for("signups.call_list", class_session_id=class_session.id))
     confirmed, waiting = services.roster(class_session)
     return render_template("signups/console/cancel_session.html", class_session=class_session,
@@ -240,7 +216,7 @@ def cancel_session(class_session_id: int):
 def call_list(class_session_id: int):
     """After cancelling: whom to call, with whole numbers (recorded in the audit log)."""
     class_session = staff_record_or_404(ClassSession, class_session_id)
-    if class_session.status != "cancelled":
+    if class_session.status != CANCELLED:
         return redirect(url_for("signups.roster", class_session_id=class_session.id))
     people = services.call_list(class_session)
     _disclose("signups.call_list", class_session, people=len(people))

@@ -17,8 +17,6 @@ What one person typed is kept in the browser's session under person_* keys, whic
 screen and the idle reset forget, so the next person at the tablet sees none of it.
 """
 
-from datetime import time
-
 from flask import abort, redirect, render_template, request, url_for
 from flask import session as browser
 from flask_babel import gettext as _
@@ -29,6 +27,7 @@ from ...database import utcnow
 from ...extensions import db
 from ...i18n import format_when
 from ...idempotency import parse_request_key
+from ...kiosk_state import PERSON_PREFIX
 from ...pagecache import cached_page
 from ...privacy import normalise_phone
 from ...responses import go_to, page_or_fragment
@@ -40,36 +39,31 @@ from .common import Routes, form_text
 
 routes = Routes()
 
-DRAFT = "person_signup"  # {"session_id", "name", "phone"} between the details and 确认
-PHONE = "person_phone"  # the number typed into 我的报名
-DONE = "person_done"  # request keys of this person's sign-ups: their success screens
-DONE_KEPT = 5
+# One person's keys start with PERSON_PREFIX, so 返回首页 and the idle reset forget them.
+DRAFT = PERSON_PREFIX + "signup"  # {"session_id", "name", "phone"} between the details and 确认
+PHONE = PERSON_PREFIX + "phone"  # the number typed into 我的报名
+DONE = PERSON_PREFIX + "done"  # request keys of this person's sign-ups: their success screens
+DONE_KEPT = 5  # the session is a cookie: only the last few
 
 
-# ---------- the kiosk: the class list ----------
+# ---------- the class list ----------
 
 
 @routes.get("/classes/")
 @public
 def index():
+    # The same for everyone until someone types: kept for the next visitor (pagecache).
     return cached_page(_week_page)
 
 
 def _week_page():
     community = kiosk_community()
-    offset = min(max(request.args.get("week", 0, type=int), 0), services.WEEKS_AHEAD)
-    now = utcnow()
-    if community is None:
-        monday, days = services.week_start(offset, now), []
-    else:
-        monday, days = services.week_of_sessions(community.id, offset, now)
-    return page_or_fragment("signups/index.html", "signups/_week.html", offset=offset,
-                            monday_at=services.local_datetime(monday, time.min), days=days,
-                            today=services.local_day(now),
-                            last_week=services.WEEKS_AHEAD)
+    week = services.class_week(community.id if community else None,
+                               request.args.get("week", 0, type=int))
+    return page_or_fragment("signups/index.html", "signups/_week.html", **vars(week))
 
 
-# ---------- the kiosk: sign up in three screens ----------
+# ---------- sign up in three screens ----------
 
 
 def _draft_for(class_session_id: int) -> dict | None:
@@ -85,7 +79,7 @@ def join(class_session_id: int):
     """Screen 2 (the card was screen 1): the name and the number, or why one cannot join."""
     class_session = kiosk_record_or_404(ClassSession, class_session_id)
     draft = _draft_for(class_session_id) or {}
-    return render_template("signups/join.html", info=services.describe([class_session])[0],
+    return render_template("signups/join.html", info=services.describe_one(class_session),
                            values={"name": draft.get("name", ""),
                                    "phone": draft.get("phone", "")}, errors={})
 
@@ -94,7 +88,7 @@ def join(class_session_id: int):
 @public
 def check_details(class_session_id: int):
     class_session = kiosk_record_or_404(ClassSession, class_session_id)
-    info = services.describe([class_session])[0]
+    info = services.describe_one(class_session)
     if not info.joinable:
         return go_to(url_for("signups.join", class_session_id=class_session_id))
     raw_name, raw_phone = form_text("name"), form_text("phone", 40)
@@ -117,7 +111,7 @@ def confirm(class_session_id: int):
     """Screen 3: 请确认报名信息 — nothing is written before 确认报名."""
     class_session = kiosk_record_or_404(ClassSession, class_session_id)
     draft = _draft_for(class_session_id)
-    info = services.describe([class_session])[0]
+    info = services.describe_one(class_session)
     if draft is None or not info.joinable:
         return redirect(url_for("signups.join", class_session_id=class_session_id))
     return render_template("signups/confirm.html", info=info, draft=draft,
@@ -162,11 +156,11 @@ def done(request_key: str):
     """The success screen: only in the browser that signed up, until home or the reset."""
     if request_key not in browser.get(DONE, []):
         return redirect(url_for("signups.index"))
-    signup = services.find_signup(request_key)
-    if signup is None or signup.session.community_id != kiosk_community_or_404().id:
+    signup = services.find_signup_in(request_key, kiosk_community_or_404().id)
+    if signup is None:
         abort(404)
     return render_template("signups/done.html", signup=signup,
-                           info=services.describe([signup.session])[0],
+                           info=services.describe_one(signup.session),
                            position=services.queue_position(signup))
 
 
@@ -180,11 +174,11 @@ def already(class_session_id: int):
     if signup is None:
         return redirect(url_for("signups.join", class_session_id=class_session_id))
     return render_template("signups/already.html", signup=signup,
-                           info=services.describe([class_session])[0],
+                           info=services.describe_one(class_session),
                            position=services.queue_position(signup))
 
 
-# ---------- the kiosk: 我的报名 ----------
+# ---------- 我的报名 ----------
 
 
 @routes.get("/classes/mine")
@@ -194,9 +188,8 @@ def mine():
     if not phone:
         return render_template("signups/mine_find.html", values={}, errors={})
     signups = services.signups_of(kiosk_community_or_404().id, phone)
-    positions = {s.id: services.queue_position(s) for s in signups}
     return render_template("signups/mine.html", phone=phone, signups=signups,
-                           positions=positions, now=utcnow())
+                           positions=services.queue_positions(signups), now=utcnow())
 
 
 @routes.post("/classes/mine")
@@ -235,7 +228,7 @@ def cancel_confirm(signup_id: int):
         return redirect(url_for("signups.mine"))
     return render_template("signups/cancel_confirm.html", signup=signup,
                            position=services.queue_position(signup),
-                           too_late=signup.session.starts_at <= utcnow())
+                           too_late=services.too_late_to_cancel(signup))
 
 
 @routes.post("/classes/mine/<int:signup_id>/cancel")
