@@ -145,6 +145,7 @@ def confirm_signup(class_session_id: int):
 
 
 def _done(signup: Signup):
+    # The success screen shows only in the browser that signed up: it keeps the keys.
     keys = [k for k in browser.get(DONE, []) if k != signup.request_key][-(DONE_KEPT - 1):]
     browser[DONE] = [*keys, signup.request_key]
     return go_to(url_for("signups.done", request_key=signup.request_key))
@@ -214,6 +215,7 @@ def forget_mine():
 
 
 def _my_signup(signup_id: int) -> Signup:
+    # Another number's sign-up (a guessed id) is the same 404 as none at all.
     signup = services.signup_of(signup_id, browser.get(PHONE), kiosk_community_or_404().id)
     if signup is None:
         abort(404)
