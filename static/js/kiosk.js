@@ -1,5 +1,6 @@
 /* 睦邻驿站 kiosk — the few things the browser must do alone: idle reset, read-aloud, the
-   larger-text toggle, the status line, and the network banner. Click events only (row 7). */
+   larger-text toggle, the status line, the print buttons and the network banner. Loaded on
+   every page (base.html). Click events only (row 7). */
 (function () {
   "use strict";
 
@@ -135,6 +136,11 @@
     button.setAttribute("aria-pressed", on ? "true" : "false");
     document.dispatchEvent(new CustomEvent("muling:relayout"));
     document.cookie = "large_text=" + (on ? "1; max-age=31536000" : "; max-age=0") + "; path=/; SameSite=Lax";
+  });
+
+  /* ---------- A print button ([data-print]): sign-in sheets, call lists, minutes ---------- */
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
   });
 
   /* ---------- The big keypad: digits into the field it belongs to ---------- */

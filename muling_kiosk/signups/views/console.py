@@ -1,0 +1,238 @@
+"""The staff console, for staff at a desktop browser (/staff/classes/…, linked from the
+console's navigation and overview): courses and their sessions, a session's roster, the
+printed sign-in sheet, the Excel and CSV downloads, 停课 and the call list, and taking someone
+off a list when they phone to cancel. Volunteers may look; managing is for facilitators and
+admins (MANAGERS).
+"""
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ...access import staff_only
+from ...database import utcnow, writes_on_get
+from ...exports import csv_response, xlsx_response
+from ...extensions import db
+from ...responses import go_to, page_or_fragment
+from ...staff.auth import current_staff, form_community_id, staff_record_or_404
+from ...validation import Invalid
+from .. import services
+from ..models import CANCELLED, ClassSession, Course, Signup
+from .common import ANY_STAFF, MANAGERS, Routes, form_text
+
+routes = Routes()
+
+
+# ---------- courses and sessions ----------
+
+
+def _course_form_values() -> dict:
+    return {name: form_text(name, 2000 if name == "description" else 200)
+            for name in services.COURSE_FIELDS}
+
+
+@routes.get("/staff/classes/")
+@staff_only(*ANY_STAFF)
+def staff_courses():
+    staff = current_staff()
+    courses = services.courses_of(staff.community_ids())
+    upcoming = services.describe(services.upcoming_sessions(staff.community_ids()))
+    return render_template("signups/console/courses.html", courses=courses, upcoming=upcoming,
+                           categories=services.CATEGORY_NAMES, may_manage=staff.role in MANAGERS,
+                           now=utcnow())
+
+
+@routes.route("/staff/classes/new", methods=["GET", "POST"])
+@staff_only(*MANAGERS)
+def new_course():
+    staff = current_staff()
+    values, errors = dict(services.NEW_COURSE_VALUES), {}
+    if request.method == "POST":
+        values = _course_form_values()
+        community_id = form_community_id(staff, or_first=True)
+        values["community_id"] = community_id
+        try:
+            course = services.create_course(community_id, values)
+        except Invalid as invalid:
+            errors = invalid.errors
+        else:
+            db.session.commit()
+            return go_to(url_for("signups.add_sessions", course_id=course.id),
+                         _("The class %(title)s is added. Now add when it meets.",
+                           title=course.title))
+    communities = staff.subdistrict.communities if staff.is_subdistrict_admin else []
+    return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
+                            status=422 if errors else 200, course=None, values=values,
+                            errors=errors, categories=services.category_choices(),
+                            communities=communities)
+
+
+@routes.get("/staff/classes/<int:course_id>")
+@staff_only(*ANY_STAFF)
+def course(course_id: int):
+    course = staff_record_or_404(Course, course_id)
+    now = utcnow()
+    return render_template("signups/console/course.html",
+                           **vars(services.course_overview(course, now)),
+                           categories=services.CATEGORY_NAMES,
+                           may_manage=current_staff().role in MANAGERS, now=now)
+
+
+@routes.route("/staff/classes/<int:course_id>/edit", methods=["GET", "POST"])
+@staff_only(*MANAGERS)
+def edit_course(course_id: int):
+    course = staff_record_or_404(Course, course_id)
+    values, errors = services.course_values(course), {}
+    if request.method == "POST":
+        values = _course_form_values()
+        try:
+            services.update_course(course, values)
+        except Invalid as invalid:
+            errors = invalid.errors
+            db.session.rollback()
+        else:
+            db.session.commit()
+            return go_to(url_for("signups.course", course_id=course.id), _("Saved."))
+    return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
+                            status=422 if errors else 200, course=course, values=values,
+                            errors=errors, categories=services.category_choices(), communities=[])
+
+
+@routes.route("/staff/classes/<int:course_id>/sessions/new", methods=["GET", "POST"])
+@staff_only(*MANAGERS)
+def add_sessions(course_id: int):
+    """One session, or the same weekday and time for several weeks."""
+    course = staff_record_or_404(Course, course_id)
+    values, errors = services.new_sessions_values(course), {}
+    if request.method == "POST":
+        values = {name: form_text(name, 20)
+                  for name in ("day", "start", "minutes", "weeks", "capacity")}
+        try:
+            added = services.add_sessions(course, values)
+        except Invalid as invalid:
+            errors = invalid.errors
+        else:
+            db.session.commit()
+            return go_to(url_for("signups.course", course_id=course.id),
+                         ngettext("%(num)s session added.", "%(num)s sessions added.",
+                                  len(added)))
+    return page_or_fragment("signups/console/sessions_form.html",
+                            "signups/console/_sessions_form.html", status=422 if errors else 200,
+                            course=course, values=values, errors=errors)
+
+
+@routes.route("/staff/classes/sessions/<int:class_session_id>/edit", methods=["GET", "POST"])
+@staff_only(*MANAGERS)
+def edit_session(class_session_id: int):
+    class_session = staff_record_or_404(ClassSession, class_session_id)
+    values, errors = services.session_values(class_session), {}
+    if request.method == "POST":
+        values = {name: form_text(name, 20)
+                  for name in ("day", "start", "minutes", "capacity", "status")}
+        try:
+            services.update_session(class_session.id, values)
+        except Invalid as invalid:
+            errors = invalid.errors
+            db.session.rollback()
+        else:
+            db.session.commit()
+            return go_to(url_for("signups.roster", class_session_id=class_session.id),
+                         _("Saved."))
+    return page_or_fragment("signups/console/session_form.html",
+                            "signups/console/_session_form.html", status=422 if errors else 200,
+                            class_session=class_session, values=values, errors=errors)
+
+
+# ---------- rosters, exports, cancelling ----------
+
+
+def _roster_context(class_session: ClassSession) -> dict:
+    return {**vars(services.roster_sheet(class_session)),
+            "may_manage": current_staff().role in MANAGERS, "now": utcnow()}
+
+
+@routes.get("/staff/classes/sessions/<int:class_session_id>")
+@staff_only(*ANY_STAFF)
+def roster(class_session_id: int):
+    class_session = staff_record_or_404(ClassSession, class_session_id)
+    return render_template("signups/console/roster.html", **_roster_context(class_session))
+
+
+@routes.get("/staff/classes/sessions/<int:class_session_id>/print")
+@staff_only(*ANY_STAFF)
+def print_roster(class_session_id: int):
+    """The A4 sign-in sheet: names in large type and a tick column; numbers masked."""
+    class_session = staff_record_or_404(ClassSession, class_session_id)
+    return render_template("signups/console/roster_print.html", printed_at=utcnow(),
+                           **_roster_context(class_session))
+
+
+def _disclose(action: str, class_session: ClassSession, **details) -> None:
+    # Committed before the list is sent: a download that fails half-way still counts.
+    services.record_disclosure(action, class_session, **details)
+    db.session.commit()
+
+
+@routes.get("/staff/classes/sessions/<int:class_session_id>/roster.csv")
+@writes_on_get
+@staff_only(*MANAGERS)
+def export_roster_csv(class_session_id: int):
+    class_session = staff_record_or_404(ClassSession, class_session_id)
+    header, rows = services.roster_table(class_session)
+    _disclose("signups.export_roster", class_session, format="csv", rows=len(rows))
+    return csv_response(services.roster_file_name(class_session, "csv"), header, rows)
+
+
+@routes.get("/staff/classes/sessions/<int:class_session_id>/roster.xlsx")
+@writes_on_get
+@staff_only(*MANAGERS)
+def export_roster_xlsx(class_session_id: int):
+    class_session = staff_record_or_404(ClassSession, class_session_id)
+    header, rows = services.roster_table(class_session)
+    _disclose("signups.export_roster", class_session, format="xlsx", rows=len(rows))
+    return xlsx_response(services.roster_file_name(class_session, "xlsx"), header, rows,
+                         title=class_session.title)
+
+
+@routes.route("/staff/classes/sessions/<int:class_session_id>/cancel", methods=["GET", "POST"])
+@staff_only(*MANAGERS)
+def cancel_session(class_session_id: int):
+    class_session = staff_record_or_404(ClassSession, class_session_id)
+    if request.method == "POST":
+        services.cancel_session(class_session.id, form_text("reason", 200))
+        db.session.commit()
+        return go_to(url_for("signups.call_list", class_session_id=class_session.id),
+                     _("The class is cancelled. Please call these people."))
+    if class_session.status == CANCELLED:
+        return redirect(url_for("signups.call_list", class_session_id=class_session.id))
+    confirmed, waiting = services.roster(class_session)
+    return render_template("signups/console/cancel_session.html", class_session=class_session,
+                           confirmed=confirmed, waiting=waiting)
+
+
+@routes.get("/staff/classes/sessions/<int:class_session_id>/call-list")
+@writes_on_get
+@staff_only(*MANAGERS)
+def call_list(class_session_id: int):
+    """After cancelling: whom to call, with whole numbers (recorded in the audit log)."""
+    class_session = staff_record_or_404(ClassSession, class_session_id)
+    if class_session.status != CANCELLED:
+        return redirect(url_for("signups.roster", class_session_id=class_session.id))
+    people = services.call_list(class_session)
+    _disclose("signups.call_list", class_session, people=len(people))
+    return render_template("signups/console/call_list.html", class_session=class_session,
+                           people=people)
+
+
+@routes.post("/staff/classes/signups/<int:signup_id>/cancel")
+@staff_only(*MANAGERS)
+def staff_cancel_signup(signup_id: int):
+    """A resident phoned to cancel: their place goes to the first person waiting."""
+    signup = staff_record_or_404(Signup, signup_id, lambda s: s.session.community_id)
+    promoted = services.cancel_signup(signup.id, staff=current_staff(), allow_started=True)[1]
+    db.session.commit()
+    message = _("%(name)s is taken off the list.", name=signup.name)
+    if promoted:
+        message = _("%(name)s is taken off the list; %(next)s moves up from the waiting list.",
+                    name=signup.name, next="、".join(p.name for p in promoted))
+    return go_to(url_for("signups.roster", class_session_id=signup.session_id), message)

@@ -1,0 +1,250 @@
+"""The kiosk, for anyone at the shared tablet: the class list (/classes/), signing up in three
+screens (the card, then the name and the number, then 请确认), the success, queue and
+already-signed-up screens, 我的报名 (/classes/mine) and cancelling a sign-up from there. Staff
+in staff mode sign someone up through the same screens (on their behalf).
+
+URL                                               endpoint
+/classes/                                         index
+/classes/<id>/                  GET / POST        join / check_details
+/classes/<id>/confirm           GET / POST        confirm / confirm_signup
+/classes/<id>/already                             already
+/classes/done/<key>                               done
+/classes/mine                   GET / POST        mine / find_mine
+/classes/mine/forget                              forget_mine
+/classes/mine/<signup>/cancel   GET / POST        cancel_confirm / cancel_mine
+
+What one person typed is kept in the browser's session under person_* keys, which the home
+screen and the idle reset forget, so the next person at the tablet sees none of it.
+"""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask import session as browser
+from flask_babel import gettext as _
+
+from ...access import public
+from ...communities.current import kiosk_community, kiosk_community_or_404, kiosk_record_or_404
+from ...database import utcnow
+from ...extensions import db
+from ...i18n import format_when
+from ...idempotency import parse_request_key
+from ...kiosk_state import PERSON_PREFIX
+from ...pagecache import cached_page
+from ...privacy import normalise_phone
+from ...responses import go_to, page_or_fragment
+from ...staff.auth import current_staff
+from ...validation import Invalid
+from .. import services
+from ..models import ClassSession, Signup
+from .common import Routes, form_text
+
+routes = Routes()
+
+# One person's keys start with PERSON_PREFIX, so 返回首页 and the idle reset forget them.
+DRAFT = PERSON_PREFIX + "signup"  # {"session_id", "name", "phone"} between the details and 确认
+PHONE = PERSON_PREFIX + "phone"  # the number typed into 我的报名
+DONE = PERSON_PREFIX + "done"  # request keys of this person's sign-ups: their success screens
+DONE_KEPT = 5  # the session is a cookie: only the last few
+
+
+# ---------- the class list ----------
+
+
+@routes.get("/classes/")
+@public
+def index():
+    # The same for everyone until someone types: kept for the next visitor (pagecache).
+    return cached_page(_week_page)
+
+
+def _week_page():
+    community = kiosk_community()
+    week = services.class_week(community.id if community else None,
+                               request.args.get("week", 0, type=int))
+    return page_or_fragment("signups/index.html", "signups/_week.html", **vars(week))
+
+
+# ---------- sign up in three screens ----------
+
+
+def _draft_for(class_session_id: int) -> dict | None:
+    draft = browser.get(DRAFT)
+    if isinstance(draft, dict) and draft.get("session_id") == class_session_id:
+        return draft
+    return None
+
+
+@routes.get("/classes/<int:class_session_id>/")
+@public
+def join(class_session_id: int):
+    """Screen 2 (the card was screen 1): the name and the number, or why one cannot join."""
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
+    draft = _draft_for(class_session_id) or {}
+    return render_template("signups/join.html", info=services.describe_one(class_session),
+                           values={"name": draft.get("name", ""),
+                                   "phone": draft.get("phone", "")}, errors={})
+
+
+@routes.post("/classes/<int:class_session_id>/")
+@public
+def check_details(class_session_id: int):
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
+    info = services.describe_one(class_session)
+    if not info.joinable:
+        return go_to(url_for("signups.join", class_session_id=class_session_id))
+    raw_name, raw_phone = form_text("name"), form_text("phone", 40)
+    try:
+        name, phone = services.check_person(raw_name, raw_phone)
+    except Invalid as invalid:
+        return page_or_fragment("signups/join.html", "signups/_details_form.html", status=422,
+                                info=info, errors=invalid.errors,
+                                values={"name": raw_name, "phone": normalise_phone(raw_phone)})
+    browser[DRAFT] = {"session_id": class_session_id, "name": name, "phone": phone}
+    if services.active_signup(class_session_id, phone) is not None:
+        browser[PHONE] = phone
+        return go_to(url_for("signups.already", class_session_id=class_session_id))
+    return go_to(url_for("signups.confirm", class_session_id=class_session_id))
+
+
+@routes.get("/classes/<int:class_session_id>/confirm")
+@public
+def confirm(class_session_id: int):
+    """Screen 3: 请确认报名信息 — nothing is written before 确认报名."""
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
+    draft = _draft_for(class_session_id)
+    info = services.describe_one(class_session)
+    if draft is None or not info.joinable:
+        return redirect(url_for("signups.join", class_session_id=class_session_id))
+    return render_template("signups/confirm.html", info=info, draft=draft,
+                           staff=current_staff())
+
+
+@routes.post("/classes/<int:class_session_id>/confirm")
+@public
+def confirm_signup(class_session_id: int):
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
+    key = parse_request_key(request.form.get("request_key"))
+    earlier = services.find_signup(key) if key else None
+    if earlier is not None:  # a double tap or a resend: the first one counted
+        return _done(earlier)
+    draft = _draft_for(class_session_id)
+    if draft is None:
+        return go_to(url_for("signups.join", class_session_id=class_session_id))
+    try:
+        result = services.sign_up(class_session.id, draft["name"], draft["phone"], key,
+                                  staff=current_staff())
+    except services.NotJoinable:
+        db.session.rollback()
+        return go_to(url_for("signups.join", class_session_id=class_session_id))
+    except services.AlreadySignedUp:
+        db.session.rollback()
+        browser[PHONE] = draft["phone"]
+        return go_to(url_for("signups.already", class_session_id=class_session_id))
+    db.session.commit()
+    browser.pop(DRAFT, None)
+    return _done(result.signup)
+
+
+def _done(signup: Signup):
+    # The success screen shows only in the browser that signed up: it keeps the keys.
+    keys = [k for k in browser.get(DONE, []) if k != signup.request_key][-(DONE_KEPT - 1):]
+    browser[DONE] = [*keys, signup.request_key]
+    return go_to(url_for("signups.done", request_key=signup.request_key))
+
+
+@routes.get("/classes/done/<request_key>")
+@public
+def done(request_key: str):
+    """The success screen: only in the browser that signed up, until home or the reset."""
+    if request_key not in browser.get(DONE, []):
+        return redirect(url_for("signups.index"))
+    signup = services.find_signup_in(request_key, kiosk_community_or_404().id)
+    if signup is None:
+        abort(404)
+    return render_template("signups/done.html", signup=signup,
+                           info=services.describe_one(signup.session),
+                           position=services.queue_position(signup))
+
+
+@routes.get("/classes/<int:class_session_id>/already")
+@public
+def already(class_session_id: int):
+    """The number holds a place or a queue place here already: say so, show it."""
+    class_session = kiosk_record_or_404(ClassSession, class_session_id)
+    draft = _draft_for(class_session_id)
+    signup = services.active_signup(class_session_id, draft["phone"]) if draft else None
+    if signup is None:
+        return redirect(url_for("signups.join", class_session_id=class_session_id))
+    return render_template("signups/already.html", signup=signup,
+                           info=services.describe_one(class_session),
+                           position=services.queue_position(signup))
+
+
+# ---------- 我的报名 ----------
+
+
+@routes.get("/classes/mine")
+@public
+def mine():
+    phone = browser.get(PHONE)
+    if not phone:
+        return render_template("signups/mine_find.html", values={}, errors={})
+    signups = services.signups_of(kiosk_community_or_404().id, phone)
+    return render_template("signups/mine.html", phone=phone, signups=signups,
+                           positions=services.queue_positions(signups), now=utcnow())
+
+
+@routes.post("/classes/mine")
+@public
+def find_mine():
+    raw_phone = form_text("phone", 40)
+    try:
+        phone = services.check_phone(raw_phone)
+    except Invalid as invalid:
+        return page_or_fragment("signups/mine_find.html", "signups/_find_form.html",
+                                status=422, errors=invalid.errors,
+                                values={"phone": normalise_phone(raw_phone)})
+    browser[PHONE] = phone
+    return go_to(url_for("signups.mine"))
+
+
+@routes.post("/classes/mine/forget")
+@public
+def forget_mine():
+    browser.pop(PHONE, None)
+    return go_to(url_for("signups.mine"))
+
+
+def _my_signup(signup_id: int) -> Signup:
+    # Another number's sign-up (a guessed id) is the same 404 as none at all.
+    signup = services.signup_of(signup_id, browser.get(PHONE), kiosk_community_or_404().id)
+    if signup is None:
+        abort(404)
+    return signup
+
+
+@routes.get("/classes/mine/<int:signup_id>/cancel")
+@public
+def cancel_confirm(signup_id: int):
+    signup = _my_signup(signup_id)
+    if not signup.is_active:
+        return redirect(url_for("signups.mine"))
+    return render_template("signups/cancel_confirm.html", signup=signup,
+                           position=services.queue_position(signup),
+                           too_late=services.too_late_to_cancel(signup))
+
+
+@routes.post("/classes/mine/<int:signup_id>/cancel")
+@public
+def cancel_mine(signup_id: int):
+    signup = _my_signup(signup_id)
+    title, starts_at = signup.session.title, signup.session.starts_at
+    try:
+        services.cancel_signup(signup.id, staff=current_staff())
+    except services.TooLate:
+        db.session.rollback()
+        return go_to(url_for("signups.mine"),
+                     _("The class has started. Please tell the staff at the station."))
+    db.session.commit()
+    return go_to(url_for("signups.mine"),
+                 _("Your sign-up for %(title)s on %(when)s is cancelled.", title=title,
+                   when=format_when(starts_at)))
