@@ -87,8 +87,4 @@
   });
   // Fragments htmx puts in place (the form shown again with a message) get counters too.
   document.body.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
-
-  document.addEventListener("click", function (event) {
-    if (event.target.closest("[data-print]")) window.print();
-  });
 })();

@@ -7,15 +7,12 @@
 - console: staff at the console: courses, sessions, rosters, sign-in sheets, downloads and
   call lists (/staff/classes/…).
 
-common holds what several of them share; the rules themselves are in services.
+The blueprint lives in common (with what the audiences share): the audience modules register
+their routes on it and this package imports them, so defined here it would make an import
+cycle. Importing them here is what registers the routes; create_app imports bp.
 """
 
-from flask import Blueprint
+from . import checkin, console, kiosk  # noqa: F401  (their routes register)
+from .common import bp
 
-from . import checkin, console, kiosk
-from .common import signups_context
-
-bp = Blueprint("signups", __name__)
-bp.context_processor(signups_context)
-for audience in (kiosk, checkin, console):
-    audience.routes.register(bp)
+__all__ = ["bp"]

@@ -16,12 +16,10 @@ from ...staff.auth import current_staff, require_community, staff_record_or_404
 from ...validation import Invalid
 from .. import services
 from ..models import ClassSession, Signup
-from .common import ANY_STAFF, Routes, form_text
-
-routes = Routes()
+from .common import ANY_STAFF, bp, form_text
 
 
-@routes.get("/classes/checkin/")
+@bp.get("/classes/checkin/")
 @staff_only(*ANY_STAFF)
 def checkin_index():
     community = kiosk_community_or_404()
@@ -30,14 +28,14 @@ def checkin_index():
                            **vars(services.checkin_choice(community.id)))
 
 
-@routes.get("/classes/checkin/<int:class_session_id>")
+@bp.get("/classes/checkin/<int:class_session_id>")
 @staff_only(*ANY_STAFF)
 def checkin(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
     return render_template("signups/checkin.html", **vars(services.checkin_sheet(class_session)))
 
 
-@routes.post("/classes/checkin/<int:class_session_id>/<int:signup_id>")
+@bp.post("/classes/checkin/<int:class_session_id>/<int:signup_id>")
 @staff_only(*ANY_STAFF)
 def mark_attendance(class_session_id: int, signup_id: int):
     """Tap a name: checked in, or (tapped again) not. The form says which, so a repeated
@@ -58,7 +56,7 @@ def mark_attendance(class_session_id: int, signup_id: int):
                             signup=signup, message=message, **vars(sheet))
 
 
-@routes.route("/classes/checkin/<int:class_session_id>/walk-in", methods=["GET", "POST"])
+@bp.route("/classes/checkin/<int:class_session_id>/walk-in", methods=["GET", "POST"])
 @staff_only(*ANY_STAFF)
 def add_walk_in(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)

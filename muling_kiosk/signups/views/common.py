@@ -1,8 +1,5 @@
-"""What several audiences of the signups pages share: who counts as staff and as a manager,
-the way an audience module declares its routes, reading a form field, and the words the
-templates need."""
-
-from collections.abc import Callable
+"""What several audiences of the signups pages share: the one blueprint, who counts as staff
+and as a manager, reading a form field, and the words the templates need."""
 
 from flask import Blueprint, request
 
@@ -12,31 +9,7 @@ from .. import services
 ANY_STAFF = (ADMIN, FACILITATOR, VOLUNTEER)
 MANAGERS = (ADMIN, FACILITATOR)
 
-
-class Routes:
-    """The routes of one audience module, declared as on a blueprint (@routes.get(…)) and put
-    on the feature's one blueprint by views/__init__.py. The module cannot import that
-    blueprint itself: it would import the package that imports it, a cycle."""
-
-    def __init__(self):
-        self.rules: list[tuple[str, Callable, dict]] = []
-
-    def route(self, rule: str, **options):
-        def declare(view: Callable) -> Callable:
-            self.rules.append((rule, view, options))
-            return view
-
-        return declare
-
-    def get(self, rule: str, **options):
-        return self.route(rule, methods=["GET"], **options)
-
-    def post(self, rule: str, **options):
-        return self.route(rule, methods=["POST"], **options)
-
-    def register(self, bp: Blueprint) -> None:
-        for rule, view, options in self.rules:
-            bp.add_url_rule(rule, view_func=view, **options)
+bp = Blueprint("signups", __name__)
 
 
 def form_text(name: str, limit: int = 100) -> str:
@@ -44,6 +17,7 @@ def form_text(name: str, limit: int = 100) -> str:
     return request.form.get(name, "")[:limit]
 
 
+@bp.context_processor
 def signups_context() -> dict:
     """Why a class cannot be joined or checked in, in words, for every signups template."""
     return {"not_joinable": services.NOT_JOINABLE, "checkin_problems": services.CHECKIN_PROBLEMS}

@@ -18,10 +18,7 @@ from ...staff.auth import current_staff, form_community_id, staff_record_or_404
 from ...validation import Invalid
 from .. import services
 from ..models import CANCELLED, ClassSession, Course, Signup
-from .common import ANY_STAFF, MANAGERS, Routes, form_text
-
-routes = Routes()
-
+from .common import ANY_STAFF, MANAGERS, bp, form_text
 
 # ---------- courses and sessions ----------
 
@@ -31,7 +28,7 @@ def _course_form_values() -> dict:
             for name in services.COURSE_FIELDS}
 
 
-@routes.get("/staff/classes/")
+@bp.get("/staff/classes/")
 @staff_only(*ANY_STAFF)
 def staff_courses():
     staff = current_staff()
@@ -42,7 +39,7 @@ def staff_courses():
                            now=utcnow())
 
 
-@routes.route("/staff/classes/new", methods=["GET", "POST"])
+@bp.route("/staff/classes/new", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def new_course():
     staff = current_staff()
@@ -67,7 +64,7 @@ def new_course():
                             communities=communities)
 
 
-@routes.get("/staff/classes/<int:course_id>")
+@bp.get("/staff/classes/<int:course_id>")
 @staff_only(*ANY_STAFF)
 def course(course_id: int):
     course = staff_record_or_404(Course, course_id)
@@ -78,7 +75,7 @@ def course(course_id: int):
                            may_manage=current_staff().role in MANAGERS, now=now)
 
 
-@routes.route("/staff/classes/<int:course_id>/edit", methods=["GET", "POST"])
+@bp.route("/staff/classes/<int:course_id>/edit", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def edit_course(course_id: int):
     course = staff_record_or_404(Course, course_id)
@@ -98,7 +95,7 @@ def edit_course(course_id: int):
                             errors=errors, categories=services.category_choices(), communities=[])
 
 
-@routes.route("/staff/classes/<int:course_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/staff/classes/<int:course_id>/sessions/new", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def add_sessions(course_id: int):
     """One session, or the same weekday and time for several weeks."""
@@ -121,7 +118,7 @@ def add_sessions(course_id: int):
                             course=course, values=values, errors=errors)
 
 
-@routes.route("/staff/classes/sessions/<int:class_session_id>/edit", methods=["GET", "POST"])
+@bp.route("/staff/classes/sessions/<int:class_session_id>/edit", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def edit_session(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
@@ -151,14 +148,14 @@ def _roster_context(class_session: ClassSession) -> dict:
             "may_manage": current_staff().role in MANAGERS, "now": utcnow()}
 
 
-@routes.get("/staff/classes/sessions/<int:class_session_id>")
+@bp.get("/staff/classes/sessions/<int:class_session_id>")
 @staff_only(*ANY_STAFF)
 def roster(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
     return render_template("signups/console/roster.html", **_roster_context(class_session))
 
 
-@routes.get("/staff/classes/sessions/<int:class_session_id>/print")
+@bp.get("/staff/classes/sessions/<int:class_session_id>/print")
 @staff_only(*ANY_STAFF)
 def print_roster(class_session_id: int):
     """The A4 sign-in sheet: names in large type and a tick column; numbers masked."""
@@ -173,7 +170,7 @@ def _disclose(action: str, class_session: ClassSession, **details) -> None:
     db.session.commit()
 
 
-@routes.get("/staff/classes/sessions/<int:class_session_id>/roster.csv")
+@bp.get("/staff/classes/sessions/<int:class_session_id>/roster.csv")
 @writes_on_get
 @staff_only(*MANAGERS)
 def export_roster_csv(class_session_id: int):
@@ -183,7 +180,7 @@ def export_roster_csv(class_session_id: int):
     return csv_response(services.roster_file_name(class_session, "csv"), header, rows)
 
 
-@routes.get("/staff/classes/sessions/<int:class_session_id>/roster.xlsx")
+@bp.get("/staff/classes/sessions/<int:class_session_id>/roster.xlsx")
 @writes_on_get
 @staff_only(*MANAGERS)
 def export_roster_xlsx(class_session_id: int):
@@ -194,7 +191,7 @@ def export_roster_xlsx(class_session_id: int):
                          title=class_session.title)
 
 
-@routes.route("/staff/classes/sessions/<int:class_session_id>/cancel", methods=["GET", "POST"])
+@bp.route("/staff/classes/sessions/<int:class_session_id>/cancel", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def cancel_session(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
@@ -210,7 +207,7 @@ def cancel_session(class_session_id: int):
                            confirmed=confirmed, waiting=waiting)
 
 
-@routes.get("/staff/classes/sessions/<int:class_session_id>/call-list")
+@bp.get("/staff/classes/sessions/<int:class_session_id>/call-list")
 @writes_on_get
 @staff_only(*MANAGERS)
 def call_list(class_session_id: int):
@@ -224,7 +221,7 @@ def call_list(class_session_id: int):
                            people=people)
 
 
-@routes.post("/staff/classes/signups/<int:signup_id>/cancel")
+@bp.post("/staff/classes/signups/<int:signup_id>/cancel")
 @staff_only(*MANAGERS)
 def staff_cancel_signup(signup_id: int):
     """A resident phoned to cancel: their place goes to the first person waiting."""

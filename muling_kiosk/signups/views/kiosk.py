@@ -35,9 +35,7 @@ from ...staff.auth import current_staff
 from ...validation import Invalid
 from .. import services
 from ..models import ClassSession, Signup
-from .common import Routes, form_text
-
-routes = Routes()
+from .common import bp, form_text
 
 # One person's keys start with PERSON_PREFIX, so 返回首页 and the idle reset forget them.
 DRAFT = PERSON_PREFIX + "signup"  # {"session_id", "name", "phone"} between the details and 确认
@@ -49,7 +47,7 @@ DONE_KEPT = 5  # the session is a cookie: only the last few
 # ---------- the class list ----------
 
 
-@routes.get("/classes/")
+@bp.get("/classes/")
 @public
 def index():
     # The same for everyone until someone types: kept for the next visitor (pagecache).
@@ -73,7 +71,7 @@ def _draft_for(class_session_id: int) -> dict | None:
     return None
 
 
-@routes.get("/classes/<int:class_session_id>/")
+@bp.get("/classes/<int:class_session_id>/")
 @public
 def join(class_session_id: int):
     """Screen 2 (the card was screen 1): the name and the number, or why one cannot join."""
@@ -84,7 +82,7 @@ def join(class_session_id: int):
                                    "phone": draft.get("phone", "")}, errors={})
 
 
-@routes.post("/classes/<int:class_session_id>/")
+@bp.post("/classes/<int:class_session_id>/")
 @public
 def check_details(class_session_id: int):
     class_session = kiosk_record_or_404(ClassSession, class_session_id)
@@ -105,7 +103,7 @@ def check_details(class_session_id: int):
     return go_to(url_for("signups.confirm", class_session_id=class_session_id))
 
 
-@routes.get("/classes/<int:class_session_id>/confirm")
+@bp.get("/classes/<int:class_session_id>/confirm")
 @public
 def confirm(class_session_id: int):
     """Screen 3: 请确认报名信息 — nothing is written before 确认报名."""
@@ -118,7 +116,7 @@ def confirm(class_session_id: int):
                            staff=current_staff())
 
 
-@routes.post("/classes/<int:class_session_id>/confirm")
+@bp.post("/classes/<int:class_session_id>/confirm")
 @public
 def confirm_signup(class_session_id: int):
     class_session = kiosk_record_or_404(ClassSession, class_session_id)
@@ -151,7 +149,7 @@ def _done(signup: Signup):
     return go_to(url_for("signups.done", request_key=signup.request_key))
 
 
-@routes.get("/classes/done/<request_key>")
+@bp.get("/classes/done/<request_key>")
 @public
 def done(request_key: str):
     """The success screen: only in the browser that signed up, until home or the reset."""
@@ -165,7 +163,7 @@ def done(request_key: str):
                            position=services.queue_position(signup))
 
 
-@routes.get("/classes/<int:class_session_id>/already")
+@bp.get("/classes/<int:class_session_id>/already")
 @public
 def already(class_session_id: int):
     """The number holds a place or a queue place here already: say so, show it."""
@@ -182,7 +180,7 @@ def already(class_session_id: int):
 # ---------- 我的报名 ----------
 
 
-@routes.get("/classes/mine")
+@bp.get("/classes/mine")
 @public
 def mine():
     phone = browser.get(PHONE)
@@ -193,7 +191,7 @@ def mine():
                            positions=services.queue_positions(signups), now=utcnow())
 
 
-@routes.post("/classes/mine")
+@bp.post("/classes/mine")
 @public
 def find_mine():
     raw_phone = form_text("phone", 40)
@@ -207,7 +205,7 @@ def find_mine():
     return go_to(url_for("signups.mine"))
 
 
-@routes.post("/classes/mine/forget")
+@bp.post("/classes/mine/forget")
 @public
 def forget_mine():
     browser.pop(PHONE, None)
@@ -222,7 +220,7 @@ def _my_signup(signup_id: int) -> Signup:
     return signup
 
 
-@routes.get("/classes/mine/<int:signup_id>/cancel")
+@bp.get("/classes/mine/<int:signup_id>/cancel")
 @public
 def cancel_confirm(signup_id: int):
     signup = _my_signup(signup_id)
@@ -233,7 +231,7 @@ def cancel_confirm(signup_id: int):
                            too_late=services.too_late_to_cancel(signup))
 
 
-@routes.post("/classes/mine/<int:signup_id>/cancel")
+@bp.post("/classes/mine/<int:signup_id>/cancel")
 @public
 def cancel_mine(signup_id: int):
     signup = _my_signup(signup_id)
