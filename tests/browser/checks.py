@@ -176,7 +176,18 @@ def screenshot(page, name: str) -> Path:
 
 
 def check_screen(page, name: str | None, kind: str = "kiosk") -> None:
-    """All the measurable rows of ACCESSIBILITY.md for the screen as it is now."""
+    """All the measurable rows of ACCESSIBILITY.md for the screen as it is now. A screen that
+    fails is kept as test-results/screenshots/<name>.failed.png, to be looked at."""
+    try:
+        _check_screen(page, name, kind)
+    except AssertionError:
+        if name:
+            SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.failed.png"), full_page=True)
+        raise
+
+
+def _check_screen(page, name: str | None, kind: str) -> None:
     text_px, target_px, gap_px = LIMITS[kind]
     settle(page)
     assert_accessible(page)
