@@ -1,6 +1,5 @@
-"""Finding meetings and polls for a screen, and paging a short list for the kiosk."""
+"""Finding meetings and polls for a screen."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -8,48 +7,6 @@ from sqlalchemy import select
 from ...database import utcnow
 from ...extensions import db
 from ..models import CLOSED, OPEN, AgendaItem, Commitment, Meeting, Poll
-
-
-@dataclass
-class ListPage:
-    """One page of a short list already in memory (an agenda, the board's meetings): the
-    kiosk pages long content with 上一页 / 下一页 instead of asking anyone to scroll."""
-
-    items: list
-    page: int
-    pages: int
-    first: int  # the position of items[0] in the whole list, from 0
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def page_of_list(items, page: int, per_page: int) -> ListPage:
-    """Page `page` (from 1; out of range → the nearest page) of `items`."""
-    items = list(items)
-    pages = max(1, -(-len(items) // per_page))
-    page = min(max(1, page), pages)
-    first = (page - 1) * per_page
-    return ListPage(items=items[first:first + per_page], page=page, pages=pages, first=first)
-
-
-def page_with(items, item, per_page: int) -> int:
-    """The page number of `item` in `items` (1 when it is not there)."""
-    items = list(items)
-    return items.index(item) // per_page + 1 if item in items else 1
 
 
 def meetings_of(community_ids: list[int], upcoming: bool | None = None,

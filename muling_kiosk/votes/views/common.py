@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from ...idempotency import parse_request_key
 from ...kiosk_state import large_text
+from ...paging import ListPage, page_of_list
 from ...qr import public_url, qr_svg_inline
 from ...staff.auth import staff_record_or_404
 from ...staff.models import ADMIN, FACILITATOR
@@ -68,9 +69,9 @@ def per_page(sizes: tuple[int, int]) -> int:
     return sizes[1] if large_text() else sizes[0]
 
 
-def page_of(items, sizes: tuple[int, int]) -> services.ListPage:
+def page_of(items, sizes: tuple[int, int]) -> ListPage:
     """The page of `items` this request asks for (?page=)."""
-    return services.page_of_list(items, page_arg(), per_page(sizes))
+    return page_of_list(items, page_arg(), per_page(sizes))
 
 
 def commitment_values(form) -> dict:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from ...access import public, staff_only
 from ...extensions import db
+from ...paging import page_of_list, page_with
 from ...qr import qr_svg_inline
 from ...responses import fragment, go_to, page_or_fragment, wants_fragment
 from ...staff.auth import SESSION_KEY, current_staff, staff_record_or_404
@@ -57,9 +58,9 @@ def run_meeting(meeting_id: int):
     meeting = staff_record_or_404(Meeting, meeting_id)
     items, size = list(meeting.items), per_page(AGENDA_PAGE)
     number = (page_arg() if "page" in request.args
-              else services.page_with(items, meeting.current_item, size))
+              else page_with(items, meeting.current_item, size))
     return render_template("votes/run_meeting.html", meeting=meeting,
-                           agenda=services.page_of_list(items, number, size),
+                           agenda=page_of_list(items, number, size),
                            next_item=services.next_item(meeting), **labels())
 
 
