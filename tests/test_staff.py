@@ -474,3 +474,55 @@ def test_an_unknown_name_costs_the_same_hash_as_a_real_account(make_app, communi
             with pytest.raises(Invalid):
                 services.authenticate(name, "wrong", "10.0.0.1")
     assert checked == [method, method]
+
+
+def _signed_in(client) -> bool:
+    return client.get("/staff/").status_code == 200
+
+
+def test_a_password_change_signs_the_person_out_everywhere_else(app, make_staff):
+    staff = make_staff(username="wanglan", password="old password")
+    here, laptop, tablet = app.test_client(), app.test_client(), app.test_client()
+    for browser in (here, laptop, tablet):
+        browser.post_form("/staff/login", {"username": "wanglan", "password": "old password"})
+        assert _signed_in(browser)
+    other = make_staff(username="other1", password="other password")
+    elsewhere = app.test_client()
+    elsewhere.post_form("/staff/login", {"username": "other1", "password": "other password"})
+    changed = here.post_form("/staff/account/password", {
+        "current_password": "old password", "new_password": "new password 2",
+        "confirm_password": "new password 2"})
+    assert changed.status_code == 303
+    assert _signed_in(here)  # where the change was made
+    assert not _signed_in(laptop) and not _signed_in(tablet)
+    assert _signed_in(elsewhere)  # someone else's sessions are not touched
+    assert db.session.scalar(select(func.count(StaffSession.id)).where(
+        StaffSession.staff_id == staff.id)) == 1
+    assert db.session.scalar(select(func.count(StaffSession.id)).where(
+        StaffSession.staff_id == other.id)) == 1
+    assert "staff.end_other_sessions" in actions()
+
+
+def test_an_admin_resetting_a_password_ends_all_that_persons_sessions(app, make_staff,
+                                                                       sign_in):
+    admin = make_staff("admin")
+    make_staff(username="lostpw", password="old password")
+    phone = app.test_client()
+    phone.post_form("/staff/login", {"username": "lostpw", "password": "old password"})
+    assert _signed_in(phone)
+    console = sign_in(app.test_client(), admin)
+    person = db.session.scalar(select(Staff).where(Staff.username == "lostpw"))
+    reset = console.post_form(f"/staff/people/{person.id}/password",
+                              {"password": "brand new password"})
+    assert reset.status_code == 303
+    assert not _signed_in(phone) and _signed_in(console)
+
+
+def test_end_other_sessions_keeps_only_the_given_one(make_staff):
+    staff = make_staff()
+    tokens = [services.start_session(staff, "console", "10.0.0.1") for _ in range(3)]
+    db.session.commit()
+    assert services.end_other_sessions(staff, tokens[1]) == 2
+    db.session.commit()
+    assert [services.staff_for_token(t) is not None for t in tokens] == [False, True, False]
+    assert services.end_other_sessions(staff) == 1

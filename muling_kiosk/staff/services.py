@@ -146,11 +146,15 @@ def set_active(staff: Staff, active: bool, actor=None) -> None:
            after=snapshot(staff, AUDITED_FIELDS), **_by(actor))
 
 
-def reset_password(staff: Staff, new_password: str, actor=None) -> None:
+def reset_password(staff: Staff, new_password: str, actor=None,
+                   current_token: str | None = None) -> None:
+    """A new password set by an admin: every session of that person ends (but the admin's
+    own, current_token, when they reset their own)."""
     if problem := password_problem(new_password or ""):
         raise Invalid({"password": problem})
     staff.password_hash = hash_password(new_password)
     record("staff.reset_password", staff, **_by(actor))
+    end_other_sessions(staff, current_token)
 
 
 def reset_pin(staff: Staff, new_pin: str, actor=None) -> None:
@@ -160,7 +164,10 @@ def reset_pin(staff: Staff, new_pin: str, actor=None) -> None:
     record("staff.reset_pin", staff, **_by(actor))
 
 
-def change_own_password(staff: Staff, current: str, new: str, confirm: str) -> None:
+def change_own_password(staff: Staff, current: str, new: str, confirm: str,
+                        current_token: str | None = None) -> None:
+    """A new password: the person's other sessions end (another browser that knew the old
+    password is signed out); the one they changed it in (current_token) stays."""
     errors = {}
     if not check_password_hash(staff.password_hash, current or ""):
         errors["current_password"] = _l("This is not your current password.")
@@ -172,6 +179,7 @@ def change_own_password(staff: Staff, current: str, new: str, confirm: str) -> N
         raise Invalid(errors)
     staff.password_hash = hash_password(new)
     record("staff.change_password", staff, staff=staff)
+    end_other_sessions(staff, current_token)
 
 
 def change_own_pin(staff: Staff, current_password: str, pin: str, confirm: str) -> None:
@@ -278,6 +286,19 @@ def start_session(staff: Staff, via: str, client: str, now: datetime | None = No
                                 client=client[:64]))
     record("staff.login" if via == "console" else "staff.unlock_tablet", staff, staff=staff)
     return token
+
+
+def end_other_sessions(staff: Staff, keep_token: str | None = None) -> int:
+    """End every session of this person but the one holding keep_token (None: all), e.g.
+    after a password or PIN change. Sessions live in the database and are looked up on every
+    request, so the others are signed out at their next request. Returns how many ended."""
+    query = delete(StaffSession).where(StaffSession.staff_id == staff.id)
+    if keep_token:
+        query = query.where(StaffSession.token_hash != _digest(keep_token))
+    ended = db.session.execute(query).rowcount or 0
+    if ended:
+        record("staff.end_other_sessions", staff, after={"sessions": ended})
+    return ended
 
 
 def end_session(token: str | None, reason: str = "staff.logout") -> None:
