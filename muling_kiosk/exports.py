@@ -4,15 +4,17 @@ would run as a formula. A name like "=HYPERLINK(...)" stays text: in CSV behind 
 
 Whatever people typed may reach a file: a sheet name drops the characters Excel refuses in
 one (/, backslash, [ ] : ? *), a cell the control characters XML cannot carry, and a file name is
-sent the RFC 6266 way (werkzeug quotes it). Downloads hold personal data: never stored by a
+sent the RFC 6266 way. Downloads hold personal data: never stored by a
 cache (Cache-Control: no-store)."""
 
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
-from flask import Response, send_file
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -88,10 +90,15 @@ def _xlsx_value(value):
 def download(data: bytes, filename: str, mimetype: str) -> Response:
     """A download with a UTF-8 file name (RFC 6266: filename*=UTF-8''…), so 名单.csv keeps
     its Chinese name, and a quote or a line break in a course's title cannot break the
-    header. Never kept by a cache: it holds personal data."""
+    header (werkzeug quotes the values, as send_file does). Never kept by a cache: it holds
+    personal data."""
     name = " ".join(ILLEGAL_CHARACTERS_RE.sub(" ", filename).split()) or "download"
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=name, etag=False, conditional=False)
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    names = {"filename": simple.strip() or "download"}
+    if simple != name:
+        names["filename*"] = "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
+    response = Response(data, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", **names)
     response.headers["Cache-Control"] = "no-store"
     return response
 
