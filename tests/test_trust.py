@@ -80,7 +80,7 @@ def test_a_course_title_excel_refuses_as_a_sheet_name_still_downloads(
 def test_control_characters_in_agenda_titles_do_not_break_the_minutes_download(
         client, make_staff, sign_in, make_meeting):
     meeting = make_meeting(items=("充电桩选址",))
-    meeting.items[0].title = "充电桩\x00选址\x1b[31m\x0c"
+    meeting.items[0].title = "充电桩\x01选址\x1b[31m\x0c"  # (PostgreSQL refuses NUL)
     db.session.commit()
     sign_in(client, make_staff("admin"))
     response = client.get(f"/staff/votes/{meeting.id}/minutes.xlsx")
