@@ -22,6 +22,10 @@ ENV_SETTINGS = {
     "MULING_PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", float),
     "MULING_SUGGESTION_RATE_LIMIT": ("SUGGESTION_RATE_LIMIT", str),
     "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": ("SUGGESTION_ADDRESS_RATE_LIMIT", str),
+    "MULING_DRAFT_RATE_LIMIT": ("DRAFT_RATE_LIMIT", str),
+    "MULING_DRAFT_ADDRESS_RATE_LIMIT": ("DRAFT_ADDRESS_RATE_LIMIT", str),
+    "MULING_UPLOAD_MB_RATE_LIMIT": ("UPLOAD_MB_RATE_LIMIT", str),
+    "MULING_UPLOAD_MB_ADDRESS_RATE_LIMIT": ("UPLOAD_MB_ADDRESS_RATE_LIMIT", str),
 }
 
 
@@ -80,6 +84,13 @@ class Defaults:
     # same. Phones on one Wi-Fi share an address: raise the address limit where they do.
     SUGGESTION_RATE_LIMIT = "5 per 10 minutes"
     SUGGESTION_ADDRESS_RATE_LIMIT = ""
+    # Saving a suggestion's form (a draft, each screen of the tablet's form counts), and the
+    # megabytes of photos a phone may send: a script sent 147 MB of photos in 12 s. The
+    # address limits are higher: every phone in the pavilion shares the station Wi-Fi's.
+    DRAFT_RATE_LIMIT = "60 per 10 minutes"
+    DRAFT_ADDRESS_RATE_LIMIT = "300 per 10 minutes"
+    UPLOAD_MB_RATE_LIMIT = "100 per 10 minutes"
+    UPLOAD_MB_ADDRESS_RATE_LIMIT = "400 per 10 minutes"
 
 
 def load_config(app, test_config: dict | None) -> None:

@@ -4,10 +4,13 @@ A plain request gets a whole page; an htmx request gets a fragment shown in the 
 area, so whatever the person entered stays on the screen.
 """
 
+import sqlite3
+
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -79,12 +82,46 @@ def _csrf_error(_error: CSRFError):
     return render_error(400, "csrf")
 
 
-def _database_error(error: OperationalError):
+# PostgreSQL: lock_not_available (lock_timeout), query_canceled (statement_timeout),
+# deadlock_detected, serialization_failure. All mean "busy, the same request may work again".
+BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001"}
+
+
+def _causes(error):
+    """The error, what it wraps (SQLAlchemy's .orig) and what it was raised from, once each."""
+    seen = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [getattr(current, "orig", None), current.__cause__, current.__context__,
+                    getattr(current, "original_exception", None)]
+
+
+def is_busy(error) -> bool:
+    """A lock or pool wait that ran out, however it reaches us: SQLAlchemy's OperationalError,
+    a raw sqlite3.OperationalError (raised in a connection event, or at commit), psycopg's
+    lock timeouts, or any of them wrapped in another exception."""
+    for cause in _causes(error):
+        if isinstance(cause, PoolTimeout):
+            return True
+        if isinstance(cause, sqlite3.OperationalError | OperationalError):
+            text = str(getattr(cause, "orig", cause)).lower()
+            if "locked" in text or "busy" in text:
+                return True
+        if getattr(cause, "sqlstate", None) in BUSY_SQLSTATES:
+            return True
+    return False
+
+
+def _database_error(error: Exception):
     """Locked longer than the busy timeout: ask to try again; anything else is a 500."""
     db.session.rollback()
-    text = str(error.orig).lower()
-    if "locked" in text or "busy" in text:
-        current_app.logger.warning("database busy: %s", error.orig)
+    if is_busy(error):
+        current_app.logger.warning("database busy: %s", error)
         return render_error(503)
     current_app.logger.exception("database error", exc_info=error)
     return render_error(500)
@@ -100,7 +137,7 @@ def _data_error(_error: DataError):
 
 def _server_error(error):
     original = getattr(error, "original_exception", None)
-    if isinstance(original, OperationalError):
+    if original is not None and is_busy(original):
         return _database_error(original)
     if isinstance(original, DataError):
         return _data_error(original)
@@ -111,6 +148,8 @@ def _server_error(error):
 def register_error_handlers(app) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(OperationalError, _database_error)
+    app.register_error_handler(sqlite3.OperationalError, _database_error)
+    app.register_error_handler(PoolTimeout, _database_error)
     app.register_error_handler(DataError, _data_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)

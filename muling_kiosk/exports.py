@@ -1,18 +1,41 @@
 """CSV and Excel downloads, safe to open in Excel: UTF-8 with BOM, and no cell that Excel
 would run as a formula. A name like "=HYPERLINK(...)" stays text: in CSV behind an apostrophe
-(the usual defence), in .xlsx as a text cell with Excel's quote-prefix flag."""
+(the usual defence), in .xlsx as a text cell with Excel's quote-prefix flag.
+
+Whatever people typed may reach a file: a sheet name drops the characters Excel refuses in
+one (/, backslash, [ ] : ? *), a cell the control characters XML cannot carry, and a file name is
+sent the RFC 6266 way. Downloads hold personal data: never stored by a
+cache (Cache-Control: no-store)."""
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_IN_SHEET_NAMES = re.compile(r"[/\\\[\]:?*]")
+SHEET_NAME_MAX = 31
+
+
+def sheet_title(title: str) -> str:
+    """A name Excel accepts for a sheet: no / \\ [ ] : ? *, no control characters, not
+    beginning or ending with an apostrophe, at most 31 characters, never empty."""
+    name = ILLEGAL_CHARACTERS_RE.sub("", NOT_IN_SHEET_NAMES.sub(" ", str(title or "")))
+    name = " ".join(name.split())[:SHEET_NAME_MAX].strip(" '")
+    return name or "Sheet"
+
+
+def xml_text(value: str) -> str:
+    """Text without the control characters an .xlsx (XML) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def neutralise(value):
@@ -38,8 +61,8 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31] or "Sheet"
-    sheet.append([str(h) for h in header])
+    sheet.title = sheet_title(title)
+    sheet.append([xml_text(str(h)) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -61,14 +84,23 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], title: str = "Sh
 def _xlsx_value(value):
     if value is None:
         return ""
-    return value if isinstance(value, int | float) else str(value)
+    return value if isinstance(value, int | float) else xml_text(str(value))
 
 
 def download(data: bytes, filename: str, mimetype: str) -> Response:
-    """A download with a UTF-8 file name (RFC 5987), so 名单.csv keeps its Chinese name."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    """A download with a UTF-8 file name (RFC 6266: filename*=UTF-8''…), so 名单.csv keeps
+    its Chinese name, and a quote or a line break in a course's title cannot break the
+    header (werkzeug quotes the values, as send_file does). Never kept by a cache: it holds
+    personal data."""
+    name = " ".join(ILLEGAL_CHARACTERS_RE.sub(" ", filename).split()) or "download"
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    names = {"filename": simple.strip() or "download"}
+    if simple != name:
+        names["filename*"] = "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
+    response = Response(data, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", **names)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:

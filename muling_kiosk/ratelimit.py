@@ -21,7 +21,10 @@ from limits.strategies import MovingWindowRateLimiter
 EXTENSION_KEY = "muling_ratelimit"
 # What may be limited: the config keys of its per-device and per-address limits (the address
 # limit defaults to the device's; phones on one Wi-Fi share an address: raise it there).
-KINDS = {"suggestion": ("SUGGESTION_RATE_LIMIT", "SUGGESTION_ADDRESS_RATE_LIMIT")}
+KINDS = {"suggestion": ("SUGGESTION_RATE_LIMIT", "SUGGESTION_ADDRESS_RATE_LIMIT"),
+         "draft": ("DRAFT_RATE_LIMIT", "DRAFT_ADDRESS_RATE_LIMIT"),
+         # counted in megabytes begun (cost), so the moving window keeps few entries
+         "upload_mb": ("UPLOAD_MB_RATE_LIMIT", "UPLOAD_MB_ADDRESS_RATE_LIMIT")}
 
 
 class RateLimited(Exception):
@@ -61,25 +64,25 @@ def _enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
-def check(kind: str, device: str, address: str) -> None:
-    """RateLimited if one more of `kind` now would be over a limit (counts nothing)."""
+def check(kind: str, device: str, address: str, cost: int = 1) -> None:
+    """RateLimited if `cost` more of `kind` now would be over a limit (counts nothing)."""
     if not _enabled():
         return
     strategy = _strategy()
     for item, by in _limits(kind):
         ids = _identifiers(kind, by, device, address)
-        if not strategy.test(item, *ids):
+        if not strategy.test(item, *ids, cost=cost):
             raise RateLimited(_seconds_to_wait(strategy, item, ids))
 
 
-def count(kind: str, device: str, address: str) -> None:
-    """Count one of `kind`, or RateLimited (then nothing more is counted)."""
+def count(kind: str, device: str, address: str, cost: int = 1) -> None:
+    """Count `cost` of `kind`, or RateLimited (then nothing more is counted)."""
     if not _enabled():
         return
     strategy = _strategy()
     for item, by in _limits(kind):
         ids = _identifiers(kind, by, device, address)
-        if not strategy.hit(item, *ids):
+        if not strategy.hit(item, *ids, cost=cost):
             raise RateLimited(_seconds_to_wait(strategy, item, ids))
 
 

@@ -1,5 +1,8 @@
 """The one place that reads the HX-* request headers and writes the htmx response headers."""
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import flash, redirect, render_template, request
 from flask import make_response as flask_make_response
 from flask_htmx import make_response as htmx_response
@@ -40,8 +43,26 @@ def fragment(template: str, status: int = 200, trigger: str | dict | None = None
 
 
 def safe_next(default: str) -> str:
-    """A same-site path to go back to after a small write (language, reset); never off-site."""
+    """A same-site path to go back to after a small write (language, reset, signing in);
+    never off-site, never a header the server cannot send."""
     target = request.form.get("next") or request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return target if is_local_path(target) else default
+
+
+def is_local_path(target: str) -> bool:
+    """A path on this site as a browser would read it. Browsers drop tabs and newlines from a
+    URL and read a backslash as a slash, so `/<tab>/evil.example` becomes `//evil.example`,
+    another site: a target with whitespace, control or format characters or a backslash is
+    refused outright (a real path of ours has none: they arrive percent-encoded), and what
+    is left must have no scheme and no host and start with one slash."""
+    if not target or len(target) > 2000 or "\\" in target:
+        return False
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+           for ch in target):
+        return False
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
+    return (not parts.scheme and not parts.netloc and target.startswith("/")
+            and not target.startswith("//"))

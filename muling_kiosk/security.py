@@ -35,6 +35,10 @@ def add_security_headers(response):
         # The shared tablet must never show the previous person's page from a cache,
         # including the back/forward cache.
         headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        # Reached over https (directly, or through a trusted proxy: PROXY_COUNT): browsers
+        # keep to https for a year, so the station Wi-Fi cannot downgrade the next visit.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

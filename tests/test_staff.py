@@ -80,27 +80,56 @@ def test_unknown_name_wrong_password_and_inactive_account_get_the_same_answer(ma
     assert len(set(answers)) == 1
 
 
-def test_five_wrong_passwords_close_the_account_for_five_minutes(make_staff):
+def test_five_wrong_passwords_close_the_account_to_that_address_for_five_minutes(make_staff):
+    make_staff(username="zhuchi", password="right password")
+    now = utcnow()
+    for _ in range(5):
+        with pytest.raises(Invalid):
+            services.authenticate("zhuchi", "wrong", "10.0.0.1", now=now)
+    with pytest.raises(services.LockedOut) as locked:
+        services.authenticate("zhuchi", "right password", "10.0.0.1", now=now)
+    assert 4 * 60 < locked.value.seconds <= 5 * 60 + 1
+    assert locked.value.minutes == 5
+    later = now + timedelta(minutes=5, seconds=1)
+    assert services.authenticate("zhuchi", "right password", "10.0.0.1", now=later)
+
+
+def test_a_stranger_with_five_addresses_cannot_lock_a_real_person_out(make_staff):
+    """Issue 13: five failures from five addresses locked any account."""
     make_staff(username="zhuchi", password="right password")
     now = utcnow()
     for i in range(5):
         with pytest.raises(Invalid):
-            services.authenticate("zhuchi", "wrong", f"10.0.0.{i}", now=now)  # 5 addresses
-    with pytest.raises(services.LockedOut) as locked:
-        services.authenticate("zhuchi", "right password", "10.0.0.99", now=now)
-    assert 4 * 60 < locked.value.seconds <= 5 * 60 + 1
-    assert locked.value.minutes == 5
-    later = now + timedelta(minutes=5, seconds=1)
-    assert services.authenticate("zhuchi", "right password", "10.0.0.99", now=later).username == "zhuchi"
+            services.authenticate("zhuchi", "wrong", f"10.0.0.{i}", now=now)
+    assert services.authenticate("zhuchi", "right password", "10.0.0.99", now=now)
 
 
-def test_five_wrong_passwords_from_one_address_close_that_address(make_staff):
+def test_guessing_one_account_from_many_addresses_stays_bounded(make_staff):
+    make_staff(username="zhuchi", password="right password")
+    now = utcnow()
+    tries = 0
+    for address in range(20):
+        for _ in range(10):
+            try:
+                services.authenticate("zhuchi", "wrong", f"10.1.0.{address}", now=now)
+            except Invalid:
+                tries += 1
+            except services.LockedOut:
+                pass
+    assert tries == services.PASSWORD_FAILURES["staff"]  # 30 guesses, then shut for all
+    with pytest.raises(services.LockedOut):
+        services.authenticate("zhuchi", "right password", "10.2.0.1", now=now)
+
+
+def test_twenty_wrong_passwords_from_one_address_close_that_address(make_staff):
     make_staff(username="ann1", password="right password")
     make_staff(username="ann2", password="right password")
     now = utcnow()
-    for name in ("x1", "x2", "x3", "x4", "ann1"):
+    for n in range(19):
         with pytest.raises(Invalid):
-            services.authenticate(name, "wrong", "10.9.9.9", now=now)
+            services.authenticate(f"x{n}", "wrong", "10.9.9.9", now=now)
+    with pytest.raises(Invalid):
+        services.authenticate("ann1", "wrong", "10.9.9.9", now=now)
     with pytest.raises(services.LockedOut):
         services.authenticate("ann2", "right password", "10.9.9.9", now=now)
     assert services.authenticate("ann2", "right password", "10.1.1.1", now=now)
@@ -423,3 +452,77 @@ def test_seed_demo_prints_the_demo_accounts(runner):
     for username in ("jiedao", "admin", "zhuchi", "gege"):
         assert username in result.output
     assert services.authenticate("zhuchi", "demo-zhuchi-2026", "cli").role == "facilitator"
+
+
+@pytest.mark.parametrize("method", ["scrypt:2048:8:1", "pbkdf2:sha256:1000"])
+def test_an_unknown_name_costs_the_same_hash_as_a_real_account(make_app, community,
+                                                               monkeypatch, method):
+    """Issue 13: the dummy was pbkdf2 while accounts used scrypt: 25 ms against 298 ms told
+    which user names exist."""
+    app = make_app(STAFF_PASSWORD_HASH=method)
+    checked = []
+    real_check = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash",
+                        lambda stored, given: checked.append(stored.split("$")[0])
+                        or real_check(stored, given))
+    with app.app_context():
+        services.create_staff(username="known", display_name="K", role="admin",
+                              subdistrict_id=community.subdistrict_id, community_id=None,
+                              password="right password 1")
+        db.session.commit()
+        for name in ("known", "nobody-here"):
+            with pytest.raises(Invalid):
+                services.authenticate(name, "wrong", "10.0.0.1")
+    assert checked == [method, method]
+
+
+def _signed_in(client) -> bool:
+    return client.get("/staff/").status_code == 200
+
+
+def test_a_password_change_signs_the_person_out_everywhere_else(app, make_staff):
+    staff = make_staff(username="wanglan", password="old password")
+    here, laptop, tablet = app.test_client(), app.test_client(), app.test_client()
+    for browser in (here, laptop, tablet):
+        browser.post_form("/staff/login", {"username": "wanglan", "password": "old password"})
+        assert _signed_in(browser)
+    other = make_staff(username="other1", password="other password")
+    elsewhere = app.test_client()
+    elsewhere.post_form("/staff/login", {"username": "other1", "password": "other password"})
+    changed = here.post_form("/staff/account/password", {
+        "current_password": "old password", "new_password": "new password 2",
+        "confirm_password": "new password 2"})
+    assert changed.status_code == 303
+    assert _signed_in(here)  # where the change was made
+    assert not _signed_in(laptop) and not _signed_in(tablet)
+    assert _signed_in(elsewhere)  # someone else's sessions are not touched
+    assert db.session.scalar(select(func.count(StaffSession.id)).where(
+        StaffSession.staff_id == staff.id)) == 1
+    assert db.session.scalar(select(func.count(StaffSession.id)).where(
+        StaffSession.staff_id == other.id)) == 1
+    assert "staff.end_other_sessions" in actions()
+
+
+def test_an_admin_resetting_a_password_ends_all_that_persons_sessions(app, make_staff,
+                                                                       sign_in):
+    admin = make_staff("admin")
+    make_staff(username="lostpw", password="old password")
+    phone = app.test_client()
+    phone.post_form("/staff/login", {"username": "lostpw", "password": "old password"})
+    assert _signed_in(phone)
+    console = sign_in(app.test_client(), admin)
+    person = db.session.scalar(select(Staff).where(Staff.username == "lostpw"))
+    reset = console.post_form(f"/staff/people/{person.id}/password",
+                              {"password": "brand new password"})
+    assert reset.status_code == 303
+    assert not _signed_in(phone) and _signed_in(console)
+
+
+def test_end_other_sessions_keeps_only_the_given_one(make_staff):
+    staff = make_staff()
+    tokens = [services.start_session(staff, "console", "10.0.0.1") for _ in range(3)]
+    db.session.commit()
+    assert services.end_other_sessions(staff, tokens[1]) == 2
+    db.session.commit()
+    assert [services.staff_for_token(t) is not None for t in tokens] == [False, True, False]
+    assert services.end_other_sessions(staff) == 1

@@ -149,6 +149,21 @@ def test_numbers_typed_into_a_text_are_masked_for_the_board():
     assert rules.mask_numbers("电话0951-6012345") == "电话095****2345"
 
 
+@pytest.mark.parametrize(("written", "shown"), [
+    ("打138.1234.5678", "打138****5678"),
+    ("１３８－１２３４－５６７８", "138****5678"),
+    ("１３８１２３４５６７８找我", "138****5678找我"),
+    ("138 . 1234 . 5678", "138****5678"),
+    ("138\u30001234\u30005678", "138****5678"),
+    ("138—1234—5678", "138****5678"),
+    ("（0951）6012345", "（095****2345"),
+    ("本地 6012345", "本地 60***45"),
+    ("2026.11.24 开会，3号楼2单元201室", "2026.11.24 开会，3号楼2单元201室"),
+])
+def test_phone_numbers_with_any_separators_or_full_width_digits_are_masked(written, shown):
+    assert rules.mask_numbers(written) == shown
+
+
 # ---------- drafts and confirmation ----------
 
 

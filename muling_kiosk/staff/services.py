@@ -32,9 +32,27 @@ ROLE_NAMES = {ADMIN: _l("Administrator"), FACILITATOR: _l("Facilitator"),
               VOLUNTEER: _l("Volunteer (Gege steward)")}
 GENERIC_LOGIN_ERROR = _l("The user name or password is not right.")
 
-# Compared against when the user name is unknown, so the answer takes as long as for a
-# known one (an unknown name and a wrong password must look the same).
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+# Wrong passwords, counted three ways within LOCK_MINUTES (PINs keep MAX_FAILURES per
+# address). A stranger must not lock a real person out trivially, and guessing stays bounded:
+# - one account from one address: 5, then that address is shut out of that account;
+# - one address, whatever names it tries: 20, then it is shut out (name spraying); not 5:
+#   everyone on the station Wi-Fi shares one address, the staff member too;
+# - one account from all addresses: 30, then the account is shut for everyone. Reaching it
+#   takes at least six addresses (each stops at 5), and it bounds a spread-out guesser to
+#   30 tries per LOCK_MINUTES.
+PASSWORD_FAILURES = {"pair": 5, "client": 20, "staff": 30}
+
+
+def _dummy_hash(method: str) -> str:
+    """A hash made the way real passwords are (the configured method, scrypt by default):
+    checked when the user name is unknown, so the answer takes as long as for a known one
+    (a pbkdf2 dummy answered in 25 ms where scrypt accounts took 298: names leaked)."""
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 class LockedOut(Exception):
@@ -128,11 +146,15 @@ def set_active(staff: Staff, active: bool, actor=None) -> None:
            after=snapshot(staff, AUDITED_FIELDS), **_by(actor))
 
 
-def reset_password(staff: Staff, new_password: str, actor=None) -> None:
+def reset_password(staff: Staff, new_password: str, actor=None,
+                   current_token: str | None = None) -> None:
+    """A new password set by an admin: every session of that person ends (but the admin's
+    own, current_token, when they reset their own)."""
     if problem := password_problem(new_password or ""):
         raise Invalid({"password": problem})
     staff.password_hash = hash_password(new_password)
     record("staff.reset_password", staff, **_by(actor))
+    end_other_sessions(staff, current_token)
 
 
 def reset_pin(staff: Staff, new_pin: str, actor=None) -> None:
@@ -142,7 +164,10 @@ def reset_pin(staff: Staff, new_pin: str, actor=None) -> None:
     record("staff.reset_pin", staff, **_by(actor))
 
 
-def change_own_password(staff: Staff, current: str, new: str, confirm: str) -> None:
+def change_own_password(staff: Staff, current: str, new: str, confirm: str,
+                        current_token: str | None = None) -> None:
+    """A new password: the person's other sessions end (another browser that knew the old
+    password is signed out); the one they changed it in (current_token) stays."""
     errors = {}
     if not check_password_hash(staff.password_hash, current or ""):
         errors["current_password"] = _l("This is not your current password.")
@@ -154,6 +179,7 @@ def change_own_password(staff: Staff, current: str, new: str, confirm: str) -> N
         raise Invalid(errors)
     staff.password_hash = hash_password(new)
     record("staff.change_password", staff, staff=staff)
+    end_other_sessions(staff, current_token)
 
 
 def change_own_pin(staff: Staff, current_password: str, pin: str, confirm: str) -> None:
@@ -213,14 +239,17 @@ def authenticate(username: str, password: str, client: str, now: datetime | None
     keys = _throttle_keys("password", client, staff)
     _refuse_if_locked(keys, now, "password", staff, username, None)
     if staff is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(current_app.config["STAFF_PASSWORD_HASH"]),
+                            password or "")
         valid = False
     else:
         valid = check_password_hash(staff.password_hash, password or "") and staff.active
     if not valid:
         _register_failure(keys, now, "password", staff, username, None)
         raise Invalid({"password": GENERIC_LOGIN_ERROR})
-    _clear_failures(keys)
+    # Only this address's count for this account: the address's and the account's run out
+    # with their window, so a success of one's own cannot wipe a guesser's count.
+    _clear_failures([key for key in keys if _kind(key) == "pair"])
     return staff
 
 
@@ -259,6 +288,19 @@ def start_session(staff: Staff, via: str, client: str, now: datetime | None = No
     return token
 
 
+def end_other_sessions(staff: Staff, keep_token: str | None = None) -> int:
+    """End every session of this person but the one holding keep_token (None: all), e.g.
+    after a password or PIN change. Sessions live in the database and are looked up on every
+    request, so the others are signed out at their next request. Returns how many ended."""
+    query = delete(StaffSession).where(StaffSession.staff_id == staff.id)
+    if keep_token:
+        query = query.where(StaffSession.token_hash != _digest(keep_token))
+    ended = db.session.execute(query).rowcount or 0
+    if ended:
+        record("staff.end_other_sessions", staff, after={"sessions": ended})
+    return ended
+
+
 def end_session(token: str | None, reason: str = "staff.logout") -> None:
     if not token:
         return
@@ -294,7 +336,21 @@ def _throttle_keys(way: str, client: str, staff: Staff | None) -> list[str]:
     keys = [f"{way}:client:{client}"]
     if staff is not None:
         keys.append(f"{way}:staff:{staff.id}")
+        if way == "password":
+            keys.append(f"{way}:staff:{staff.id}:client:{client}")
     return keys
+
+
+def _kind(key: str) -> str:
+    """pair (an account from an address), client or staff."""
+    _way, kind, rest = key.split(":", 2)
+    return "pair" if kind == "staff" and ":client:" in rest else kind
+
+
+def _max_failures(key: str) -> int:
+    if key.startswith("password:"):
+        return PASSWORD_FAILURES[_kind(key)]
+    return MAX_FAILURES
 
 
 def seconds_locked(keys: list[str], now: datetime) -> int:
@@ -328,7 +384,7 @@ def _register_failure(keys, now, way, staff, username, community_id) -> None:
         if row.first_failure_at is None or now - row.first_failure_at > window:
             row.failures, row.first_failure_at = 0, now
         row.failures += 1
-        if row.failures >= MAX_FAILURES:
+        if row.failures >= _max_failures(key):
             row.locked_until, row.failures, row.first_failure_at = now + window, 0, None
             locked = True
     _audit_attempt(f"staff.{way}_failed", staff, username, community_id)

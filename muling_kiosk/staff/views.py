@@ -86,7 +86,8 @@ def change_password():
     form = request.form
     try:
         services.change_own_password(current_staff(), form.get("current_password", ""),
-                                     form.get("new_password", ""), form.get("confirm_password", ""))
+                                     form.get("new_password", ""), form.get("confirm_password", ""),
+                                     current_token=session.get(SESSION_KEY))
     except Invalid as invalid:
         return render_template("staff/account.html", errors=invalid.errors,
                                role_names=services.ROLE_NAMES), 422
@@ -210,7 +211,8 @@ def set_person_active(staff_id: int):
 def reset_person_password(staff_id: int):
     person = _managed(staff_id)
     try:
-        services.reset_password(person, request.form.get("password", ""))
+        services.reset_password(person, request.form.get("password", ""),
+                                current_token=session.get(SESSION_KEY))
     except Invalid as invalid:
         return render_template("staff/person_form.html", person=person, errors=invalid.errors,
                                values=_values_of(person), **_form_context()), 422

@@ -2,6 +2,10 @@
 
 What we keep is a new JPEG we drew ourselves (≤ 1600 px on the long side), so nothing of the
 uploaded file survives: no EXIF, no GPS position, no maker notes, no hidden payload.
+
+Decoding takes time (seconds for a big PNG), so it happens before the request opens a write
+transaction (`prepare`, called by the view first thing): on SQLite a POST's first transaction
+takes the write lock, and everyone else's sign-ups and votes would wait behind a photo.
 """
 
 import io
@@ -15,7 +19,10 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1600
 JPEG_QUALITY = 82
 FORMATS = ("JPEG", "PNG", "WEBP")
-
+# The most pixels we decode (a JPEG counts at the scale it is decoded at, see `draft`): a
+# 9400 × 9400 PNG of 86 KB would take seconds and 350 MB of memory. Phones' ordinary photos
+# are 12-50 MP; a 108 MP JPEG decodes at a quarter of its pixels.
+MAX_PIXELS = 40_000_000
 
 
 class PhotoRejected(Exception):
@@ -53,6 +60,13 @@ def process(stream, name: str = "") -> Photo:
                     # Decode at the smallest scale still at least the final size: a 12 MP
                     # phone photo then decodes at a quarter of its pixels.
                     image.draft("RGB", _fit(image.size))
+                width, height = image.size  # read from the header: nothing decoded yet
+                if width * height > MAX_PIXELS:
+                    raise PhotoRejected(_(
+                        "“%(name)s” has too many pixels (%(megapixels)s million; at most "
+                        "%(max)s million fit). Please take a screenshot of it and send that "
+                        "instead.", name=label, megapixels=round(width * height / 1e6),
+                        max=MAX_PIXELS // 1_000_000))
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 return _encode(upright)
@@ -63,6 +77,25 @@ def process(stream, name: str = "") -> Photo:
         raise PhotoRejected(_("“%(name)s” is not a photo we can read. Please choose a JPEG, "
                               "PNG or WebP photo, or take a new one with the camera.",
                               name=label)) from None
+
+
+LEFT_OUT = "left out"  # an upload beyond the most a draft may take: not even decoded
+
+
+def prepare(uploads, room: int) -> list:
+    """Each upload (file name, stream) decoded and re-encoded, in order: a Photo, or the
+    PhotoRejected saying why not. Only the first `room` are decoded (a draft takes no more);
+    the rest are LEFT_OUT. Call it before the request opens a transaction."""
+    prepared = []
+    for number, (name, stream) in enumerate(uploads):
+        if number >= room:
+            prepared.append(LEFT_OUT)
+            continue
+        try:
+            prepared.append(process(stream, name))
+        except PhotoRejected as rejected:
+            prepared.append(rejected)
+    return prepared
 
 
 def _fit(size: tuple[int, int]) -> tuple[int, int]:

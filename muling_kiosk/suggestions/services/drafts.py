@@ -184,19 +184,24 @@ def record_honeypot(community: Community) -> None:
 
 
 def _add_photos(draft: SuggestionDraft, uploads) -> list[str]:
-    """Each upload is (file name, stream). Good ones join the draft; each refusal is a
-    message. Empty file inputs (nothing chosen) are not uploads."""
+    """Each upload is a photo_rules.Photo or PhotoRejected (decoded by photo_rules.prepare
+    before the transaction), or (file name, stream), decoded here. Good ones join the draft;
+    each refusal is a message. Empty file inputs (nothing chosen) are not uploads."""
     count = db.session.scalar(select(func.count(SuggestionPhoto.id))
                               .where(SuggestionPhoto.draft_id == draft.id)) or 0
     errors, too_many = [], False
-    for name, stream in uploads:
-        if count >= MAX_PHOTOS:
+    for upload in uploads:
+        if count >= MAX_PHOTOS or upload is photo_rules.LEFT_OUT:
             too_many = True
             continue
-        try:
-            photo = photo_rules.process(stream, name)
-        except photo_rules.PhotoRejected as rejected:
-            errors.append(rejected.message)
+        photo = upload
+        if isinstance(upload, tuple):
+            try:
+                photo = photo_rules.process(upload[1], upload[0])
+            except photo_rules.PhotoRejected as rejected:
+                photo = rejected
+        if isinstance(photo, photo_rules.PhotoRejected):
+            errors.append(photo.message)
             continue
         db.session.add(SuggestionPhoto(draft_id=draft.id, position=count, width=photo.width,
                                        height=photo.height, byte_size=len(photo.data),

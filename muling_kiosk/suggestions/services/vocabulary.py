@@ -4,6 +4,7 @@ limits, the tracking codes, and who an audited change is by."""
 
 import re
 import secrets
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -120,15 +121,26 @@ def group_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}" if len(code) == CODE_LENGTH else code
 
 
-_NUMBER_RUN = re.compile(r"\d[\d \-]{5,}\d")
+# Digits (any script's, full-width too) with up to three separators between two digits:
+# spaces of any width, dots, dashes of every kind, slashes, brackets: 138.1234.5678,
+# 138 1234 5678, （0951）6012345, １３８－１２３４－５６７８.
+_SEPARATORS = r"[\s.\-‐‑‒–—―－．。·・/／()（）]"
+_NUMBER_RUN = re.compile(rf"\d(?:{_SEPARATORS}{{0,3}}\d){{6,}}")
+# A date written with separators is not a phone number: 2026.11.24 stays as it is.
+_DATE = re.compile(r"(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])")
 
 
 def mask_numbers(text: str) -> str:
-    """Phone-like runs of 7 digits or more, masked: the board shows no one's number even
-    when a resident typed it into the text."""
+    """Phone-like runs of 7 digits or more, however they are written, masked: the board
+    shows no one's number even when a resident typed it into the text."""
     def mask(match):
-        digits = re.sub(r"\D", "", match.group())
-        return mask_phone(digits) if len(digits) >= 7 else match.group()
+        written = unicodedata.normalize("NFKC", match.group())
+        if _DATE.fullmatch(written):
+            return match.group()
+        digits = "".join(str(unicodedata.digit(c)) for c in written if c.isdigit())
+        if len(digits) >= 11:
+            return mask_phone(digits)
+        return f"{digits[:2]}{'*' * (len(digits) - 4)}{digits[-2:]}"
 
     return _NUMBER_RUN.sub(mask, text)
 

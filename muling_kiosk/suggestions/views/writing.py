@@ -38,6 +38,7 @@ from ...staff.models import Staff
 from ...validation import Invalid
 from .. import services as rules
 from ..models import Suggestion, SuggestionLocation
+from . import uploads
 from .common import FIELD_LIMIT, bp, jpeg_response
 
 HONEYPOT = "website"
@@ -207,10 +208,11 @@ def _form_again(channel: Channel, status: int, **context):
                             status, **_form_context(channel, **context))
 
 
-def _save_entry(channel: Channel):
+def _save_entry(channel: Channel, taken: uploads.Taken | None = None):
     """The form's submit: keep it as a draft and show the 请确认 screen (or, on the tablet,
     the next screen of the form), or show the form again with what to fix (everything typed
-    kept, good photos already stored). Fields a screen does not show keep the draft's."""
+    kept, good photos already stored). Fields a screen does not show keep the draft's.
+    taken: a phone's photos, counted and decoded before the request's first query."""
     form = request.form
     key = parse_request_key(form.get("request_key")) or new_request_key()
     done = rules.submitted_with_key(key)
@@ -228,21 +230,23 @@ def _save_entry(channel: Channel):
         return _form_again(channel, 422, key=key, values=values, errors={}, screen=screen,
                            notice=_("This could not be sent. Please reload the page and "
                                     "try again."))
+    limited = taken.limited if taken is not None else uploads.count_draft(channel.exempt)
+    if limited is not None:
+        return _form_again(channel, 429, key=key, values=values, errors={}, screen=screen,
+                           notice=uploads.limited_message(limited))
     if not channel.exempt:
         try:
             ratelimit.check("suggestion", devices.device_id(), client_address())
         except ratelimit.RateLimited as limited:
             return _form_again(channel, 429, key=key, values=values, errors={},
                                screen=screen, notice=_rate_message(limited))
-    # A file input with nothing chosen sends a part without a file name: not an upload.
-    uploads = [(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename]
     # Ids of photos to drop: plain digits that fit a database integer, nothing else.
     remove = [int(v) for v in form.getlist("remove_photo")
               if v.isascii() and v.isdigit() and len(v) < 10][:10]
     draft, entry = rules.keep_draft(
         key=key, community=channel.community, location=channel.location,
         source=channel.source, written_by=channel.written_by, values=values,
-        uploads=uploads, remove_photo_ids=remove,
+        uploads=taken.photos if taken is not None else (), remove_photo_ids=remove,
         step_key=parse_request_key(form.get("step_key")))
     session[channel.draft_key] = key
     errors = dict(entry.errors)
@@ -365,10 +369,10 @@ def kiosk_done():
 @bp.route("/m/s/<token>", methods=["GET", "POST"])
 @public
 def phone_write(token: str):
-    channel = _phone_channel(token)
     if request.method == "GET":
-        return _show_form(channel)
-    return _save_entry(channel)
+        return _show_form(_phone_channel(token))
+    taken = uploads.take()  # first: no transaction (no write lock) while photos decode
+    return _save_entry(_phone_channel(token), taken)
 
 
 @bp.route("/m/s/<token>/confirm", methods=["GET", "POST"])
