@@ -11,6 +11,7 @@ test sees what the request committed. Browser tests read the database after
 import contextvars
 import itertools
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -109,6 +110,15 @@ def _fresh_factory_numbers():
 
     for module in (factories, factories_signups, factories_suggestions):
         module._numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _repeatable_tokens(request, monkeypatch):
+    """Link tokens and tracking codes drawn from a generator seeded by the test's name: the same
+    in every run, so a screenshot with a code or a TV address compares with the approved one."""
+    from muling_kiosk import tokens
+
+    monkeypatch.setattr(tokens, "generator", random.Random(request.node.nodeid))
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ hand-count events, every change kept. Closing freezes the result and the figures
 from then on the data layer refuses any change to it (the before_flush guard below).
 """
 
-import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from ..communities.models import Community
 from ..database import utcnow
 from ..extensions import db
+from ..tokens import url_token
 
 # Decision rules
 YES_OVER_NO = "yes_over_no"  # 赞成多于反对 (custom options: the most ballots, no tie)
@@ -59,7 +59,7 @@ YES, NO, ABSTAIN, CHOICE = "yes", "no", "abstain", "choice"
 
 def new_token() -> str:
     """Unguessable, short enough for a QR code that scans from across the square."""
-    return secrets.token_urlsafe(12)
+    return url_token(12)
 
 
 class Meeting(db.Model):

@@ -1,6 +1,5 @@
 """The places with a suggestion QR code (a poster each) and the one the tablet shows."""
 
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -9,6 +8,7 @@ from ...audit.services import record
 from ...communities.models import Community
 from ...extensions import db
 from ...privacy import clean_name
+from ...tokens import url_token
 from ...validation import Invalid, clean_text
 from ..models import SuggestionLocation
 from .vocabulary import LOCATION_NAME_MAX, by_whom
@@ -28,7 +28,7 @@ def create_location(community: Community, name: str, staff=None) -> SuggestionLo
     if errors:
         raise Invalid(errors)
     location = SuggestionLocation(community_id=community.id, name=name,
-                                  token=secrets.token_urlsafe(16))
+                                  token=url_token(16))
     db.session.add(location)
     db.session.flush()
     record("suggestions.create_location", location, after={"name": name}, **by_whom(staff))

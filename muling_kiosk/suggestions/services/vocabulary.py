@@ -3,7 +3,6 @@ states a suggestion moves through and where each may go next, the ratings, the s
 limits, the tracking codes, and who an audited change is by."""
 
 import re
-import secrets
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...privacy import mask_phone
 from ...staff.models import ADMIN, FACILITATOR, VOLUNTEER
+from ...tokens import choose
 from ..models import Suggestion
 
 # ---------- vocabulary ----------
@@ -105,7 +105,7 @@ CODE_LENGTH = 10  # 32 ** 10 = 2 ** 50
 
 def new_code() -> str:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = choose(CODE_ALPHABET, CODE_LENGTH)
         if db.session.scalar(select(Suggestion.id).where(Suggestion.code == code)) is None:
             return code
 
