@@ -20,6 +20,7 @@ ENV_SETTINGS = {
     "MULING_PROXY_COUNT": ("PROXY_COUNT", int),
     "MULING_QUERY_COUNT_HEADER": ("QUERY_COUNT_HEADER", lambda v: v == "1"),
     "MULING_PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", float),
+    "MULING_DEMO": ("DEMO", lambda v: v == "1"),
     "MULING_SUGGESTION_RATE_LIMIT": ("SUGGESTION_RATE_LIMIT", str),
     "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": ("SUGGESTION_ADDRESS_RATE_LIMIT", str),
 }
@@ -73,6 +74,10 @@ class Defaults:
     # (the lock-out after five wrong PINs is what protects six digits).
     STAFF_PASSWORD_HASH = "scrypt"  # noqa: S105 (a method name, not a password)
     STAFF_PIN_HASH = "scrypt:16384:8:1"
+
+    # Demo mode (scripts/serve.sh sets MULING_DEMO=1): every browser is the default
+    # community's station tablet, and the page bar says 演示. Never in production.
+    DEMO = False
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "muling"
