@@ -10,6 +10,8 @@ from ..audit.services import client_address
 from ..communities.current import kiosk_community
 from ..extensions import db
 from ..responses import go_to, safe_next
+from ..stations.current import current_station, require_station_tablet
+from ..stations.services import end_hand_over
 from ..validation import Invalid, parse_id
 from . import services
 from .auth import SESSION_KEY, current_staff, form_community_id
@@ -242,7 +244,10 @@ def _values_of(person: Staff) -> dict:
 @bp.route("/unlock", methods=["GET", "POST"])
 @public
 def unlock():
+    """Staff mode with a PIN: only on the community's enrolled station tablet."""
     community = kiosk_community()
+    if community is not None:
+        require_station_tablet(community)
     errors, status = {}, 200
     if request.method == "POST" and community is not None:
         try:
@@ -278,6 +283,7 @@ def unlock_choose():
 
 def _enter_tablet_mode(staff: Staff):
     _sign_in(staff, "tablet")
+    end_hand_over(current_station())  # the facilitator has the tablet back
     db.session.commit()
     return go_to(safe_next(url_for("home.index")),
                  _("Staff mode is on for %(name)s.", name=staff.display_name))

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from muling_kiosk.extensions import db
+from muling_kiosk.stations import services
+from muling_kiosk.stations.current import _SALT, URLSafeSerializer
 from muling_kiosk.stations.current import COOKIE as STATION_COOKIE
 from tests.factories_stations import enroll_station
 
@@ -58,6 +61,31 @@ def _page(browser, base_url, device, locale="zh-CN", station=None):
 def station_of(app, community):
     """What _page needs to enroll a browser as the kiosk community's tablet."""
     return app, community
+
+
+@pytest.fixture
+def enroll_context(app, community, live_server):
+    """enroll_context(context): make a browser context the tests built themselves an enrolled
+    tablet of the kiosk's community."""
+    def enroll(context):
+        _station, cookie = enroll_station(app, community)
+        context.add_cookies([{"name": STATION_COOKIE, "value": cookie, "url": live_server}])
+
+    return enroll
+
+
+@pytest.fixture
+def hand_over_tablet(app):
+    """hand_over_tablet(page, poll): the facilitator hands this browser's tablet over for the
+    poll (what 把平板交给居民投票 does), for tests that open the ballot directly."""
+    def arm(page, poll):
+        cookie = next(c["value"] for c in page.context.cookies()
+                      if c["name"] == STATION_COOKIE)
+        token = URLSafeSerializer(app.secret_key, salt=_SALT).loads(cookie)
+        services.arm_ballot(services.station_for_token(token), poll.id)
+        db.session.commit()
+
+    return arm
 
 
 @pytest.fixture

@@ -15,6 +15,10 @@ URL                                               endpoint
 
 What one person typed is kept in the browser's session under person_* keys, which the home
 screen and the idle reset forget, so the next person at the tablet sees none of it.
+
+A number alone shows a name or a schedule only on the community's enrolled station tablet
+(where staff are at hand): 我的报名 is the tablet's, and on any other device the "already"
+screen says only that the number is signed up.
 """
 
 from flask import abort, redirect, render_template, request, url_for
@@ -32,6 +36,7 @@ from ...pagecache import cached_page
 from ...privacy import normalise_phone
 from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff
+from ...stations.current import is_station_tablet, require_station_tablet
 from ...validation import Invalid
 from .. import services
 from ..models import ClassSession, Signup
@@ -98,7 +103,8 @@ def check_details(class_session_id: int):
                                 values={"name": raw_name, "phone": normalise_phone(raw_phone)})
     browser[DRAFT] = {"session_id": class_session_id, "name": name, "phone": phone}
     if services.active_signup(class_session_id, phone) is not None:
-        browser[PHONE] = phone
+        if is_station_tablet(kiosk_community()):
+            browser[PHONE] = phone
         return go_to(url_for("signups.already", class_session_id=class_session_id))
     return go_to(url_for("signups.confirm", class_session_id=class_session_id))
 
@@ -135,7 +141,8 @@ def confirm_signup(class_session_id: int):
         return go_to(url_for("signups.join", class_session_id=class_session_id))
     except services.AlreadySignedUp:
         db.session.rollback()
-        browser[PHONE] = draft["phone"]
+        if is_station_tablet(kiosk_community()):
+            browser[PHONE] = draft["phone"]
         return go_to(url_for("signups.already", class_session_id=class_session_id))
     db.session.commit()
     browser.pop(DRAFT, None)
@@ -172,6 +179,9 @@ def already(class_session_id: int):
     signup = services.active_signup(class_session_id, draft["phone"]) if draft else None
     if signup is None:
         return redirect(url_for("signups.join", class_session_id=class_session_id))
+    if not is_station_tablet(kiosk_community()):  # no name, no schedule from a number
+        return render_template("signups/already.html", signup=None,
+                               info=services.describe_one(class_session), position=None)
     return render_template("signups/already.html", signup=signup,
                            info=services.describe_one(class_session),
                            position=services.queue_position(signup))
@@ -180,9 +190,15 @@ def already(class_session_id: int):
 # ---------- 我的报名 ----------
 
 
+def _tablet_only() -> None:
+    if (community := kiosk_community()) is not None:  # else nothing is found anyway
+        require_station_tablet(community)
+
+
 @bp.get("/classes/mine")
 @public
 def mine():
+    _tablet_only()
     phone = browser.get(PHONE)
     if not phone:
         return render_template("signups/mine_find.html", values={}, errors={})
@@ -194,6 +210,7 @@ def mine():
 @bp.post("/classes/mine")
 @public
 def find_mine():
+    _tablet_only()
     raw_phone = form_text("phone", 40)
     try:
         phone = services.check_phone(raw_phone)
@@ -214,6 +231,7 @@ def forget_mine():
 
 def _my_signup(signup_id: int) -> Signup:
     # Another number's sign-up (a guessed id) is the same 404 as none at all.
+    _tablet_only()
     signup = services.signup_of(signup_id, browser.get(PHONE), kiosk_community_or_404().id)
     if signup is None:
         abort(404)
