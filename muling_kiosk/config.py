@@ -21,6 +21,9 @@ ENV_SETTINGS = {
     "MULING_QUERY_COUNT_HEADER": ("QUERY_COUNT_HEADER", lambda v: v == "1"),
     "MULING_PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", float),
     "MULING_DEMO": ("DEMO", lambda v: v == "1"),
+    "MULING_SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str),
+    "MULING_SIGNUP_ADDRESS_RATE_LIMIT": ("SIGNUP_ADDRESS_RATE_LIMIT", str),
+    "MULING_STATION_SIGNUP_RATE_LIMIT": ("STATION_SIGNUP_RATE_LIMIT", str),
     "MULING_SUGGESTION_RATE_LIMIT": ("SUGGESTION_RATE_LIMIT", str),
     "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": ("SUGGESTION_ADDRESS_RATE_LIMIT", str),
 }
@@ -85,6 +88,12 @@ class Defaults:
     # same. Phones on one Wi-Fi share an address: raise the address limit where they do.
     SUGGESTION_RATE_LIMIT = "5 per 10 minutes"
     SUGGESTION_ADDRESS_RATE_LIMIT = ""
+    # Sign-ups from a device that is not the station tablet: per device and per address (the
+    # phones of one Wi-Fi share it). The enrolled tablet signs up a queue of residents: its
+    # own, generous limit per station.
+    SIGNUP_RATE_LIMIT = "5 per hour"
+    SIGNUP_ADDRESS_RATE_LIMIT = "20 per hour"
+    STATION_SIGNUP_RATE_LIMIT = "300 per hour"
 
 
 def load_config(app, test_config: dict | None) -> None:

@@ -21,7 +21,11 @@ from limits.strategies import MovingWindowRateLimiter
 EXTENSION_KEY = "muling_ratelimit"
 # What may be limited: the config keys of its per-device and per-address limits (the address
 # limit defaults to the device's; phones on one Wi-Fi share an address: raise it there).
-KINDS = {"suggestion": ("SUGGESTION_RATE_LIMIT", "SUGGESTION_ADDRESS_RATE_LIMIT")}
+# None: the kind has no address limit (a station tablet shares the Wi-Fi's address with the
+# phones around it; its own limit is per station).
+KINDS = {"suggestion": ("SUGGESTION_RATE_LIMIT", "SUGGESTION_ADDRESS_RATE_LIMIT"),
+         "signup": ("SIGNUP_RATE_LIMIT", "SIGNUP_ADDRESS_RATE_LIMIT"),
+         "station_signup": ("STATION_SIGNUP_RATE_LIMIT", None)}
 
 
 class RateLimited(Exception):
@@ -48,6 +52,8 @@ def _limits(kind: str) -> list[tuple[RateLimitItem, str]]:
     config = current_app.config
     device_key, address_key = KINDS[kind]
     per_device = parse(config[device_key])
+    if address_key is None:
+        return [(per_device, "device")]
     per_address = parse(config.get(address_key) or config[device_key])
     return [(per_device, "device"), (per_address, "address")]
 

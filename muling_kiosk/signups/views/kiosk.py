@@ -25,9 +25,12 @@ from flask import abort, redirect, render_template, request, url_for
 from flask import session as browser
 from flask_babel import gettext as _
 
+from ... import ratelimit
 from ...access import public
+from ...audit.services import client_address
 from ...communities.current import kiosk_community, kiosk_community_or_404, kiosk_record_or_404
 from ...database import utcnow
+from ...devices import device_id
 from ...extensions import db
 from ...i18n import format_when
 from ...idempotency import parse_request_key
@@ -36,7 +39,7 @@ from ...pagecache import cached_page
 from ...privacy import normalise_phone
 from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff
-from ...stations.current import is_station_tablet, require_station_tablet
+from ...stations.current import current_station, is_station_tablet, require_station_tablet
 from ...validation import Invalid
 from .. import services
 from ..models import ClassSession, Signup
@@ -94,6 +97,8 @@ def check_details(class_session_id: int):
     info = services.describe_one(class_session)
     if not info.joinable:
         return go_to(url_for("signups.join", class_session_id=class_session_id))
+    if (limited := _signup_limit(ratelimit.check)) is not None:
+        return limited
     raw_name, raw_phone = form_text("name"), form_text("phone", 40)
     try:
         name, phone = services.check_person(raw_name, raw_phone)
@@ -144,9 +149,26 @@ def confirm_signup(class_session_id: int):
         if is_station_tablet(kiosk_community()):
             browser[PHONE] = draft["phone"]
         return go_to(url_for("signups.already", class_session_id=class_session_id))
+    if not result.replayed and (limited := _signup_limit(ratelimit.count)) is not None:
+        db.session.rollback()
+        return limited
     db.session.commit()
     browser.pop(DRAFT, None)
     return _done(result.signup)
+
+
+def _signup_limit(step):
+    """None, or the kind page saying this device signed up too often (429). step: check
+    (before any work) or count (with the sign-up). The station tablet has its own limit."""
+    station = current_station()
+    try:
+        if is_station_tablet(kiosk_community()):
+            step("station_signup", f"station-{station.id}" if station else device_id(), "")
+        else:
+            step("signup", device_id(), client_address())
+    except ratelimit.RateLimited as limited:
+        return render_template("signups/limited.html", minutes=limited.minutes), 429
+    return None
 
 
 def _done(signup: Signup):
