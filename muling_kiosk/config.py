@@ -94,6 +94,9 @@ class Defaults:
     SIGNUP_RATE_LIMIT = "5 per hour"
     SIGNUP_ADDRESS_RATE_LIMIT = "20 per hour"
     STATION_SIGNUP_RATE_LIMIT = "300 per hour"
+    # 我的报名 on a phone (number and cancel code): tries per device and per address.
+    SIGNUP_LOOKUP_RATE_LIMIT = "10 per hour"
+    SIGNUP_LOOKUP_ADDRESS_RATE_LIMIT = "60 per hour"
 
 
 def load_config(app, test_config: dict | None) -> None:

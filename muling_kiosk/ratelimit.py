@@ -25,7 +25,8 @@ EXTENSION_KEY = "muling_ratelimit"
 # phones around it; its own limit is per station).
 KINDS = {"suggestion": ("SUGGESTION_RATE_LIMIT", "SUGGESTION_ADDRESS_RATE_LIMIT"),
          "signup": ("SIGNUP_RATE_LIMIT", "SIGNUP_ADDRESS_RATE_LIMIT"),
-         "station_signup": ("STATION_SIGNUP_RATE_LIMIT", None)}
+         "station_signup": ("STATION_SIGNUP_RATE_LIMIT", None),
+         "signup_lookup": ("SIGNUP_LOOKUP_RATE_LIMIT", "SIGNUP_LOOKUP_ADDRESS_RATE_LIMIT")}
 
 
 class RateLimited(Exception):

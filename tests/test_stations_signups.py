@@ -52,3 +52,56 @@ def test_phones_on_one_address_share_a_limit(make_app, community, make_class_ses
     phones = [app.test_client(as_station=False) for _ in range(3)]
     statuses = [sign_up(phones[n % 3], sid, n).status_code for n in range(12)]
     assert statuses.count(303) == 7 and signups(sid) == 7
+
+
+CODE = re.compile(r"取消码：(\d{6})")
+
+
+def test_a_phones_receipt_has_a_cancel_code_and_my_sign_ups_needs_it(
+        phone_client, client, make_class_session, make_signup):
+    mine_session, other_session = make_class_session(), make_class_session()
+    done = sign_up(phone_client, mine_session.id, 7)
+    assert done.status_code == 303
+    receipt = phone_client.get(done.location).get_data(as_text=True)
+    code = CODE.search(receipt).group(1)
+    stored = db.session.scalar(select(Signup).where(Signup.session_id == mine_session.id))
+    assert stored.cancel_code_hash and code not in stored.cancel_code_hash
+    # The same number signed up at the tablet for another class: not on the phone's list.
+    make_signup(session=other_session, name="居民7", phone="13900000007")
+    token = phone_client.csrf_token("/classes/")
+    mine_find = phone_client.get("/classes/mine").get_data(as_text=True)
+    assert "取消码" in mine_find
+    alone = phone_client.post("/classes/mine", data={"csrf_token": token,
+                                                     "phone": "13900000007"})
+    assert alone.status_code == 422 and "居民7" not in alone.get_data(as_text=True)
+    wrong = phone_client.post("/classes/mine", data={
+        "csrf_token": token, "phone": "13900000007",
+        "code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 422 and "号码或取消码不对" in wrong.get_data(as_text=True)
+    right = phone_client.post("/classes/mine", data={"csrf_token": token,
+                                                     "phone": "13900000007", "code": code})
+    assert right.status_code == 303
+    listed = phone_client.get("/classes/mine").get_data(as_text=True)
+    assert mine_session.course.title in listed and other_session.course.title not in listed
+    theirs = db.session.scalar(select(Signup.id).where(Signup.session_id == other_session.id))
+    assert phone_client.get(f"/classes/mine/{theirs}/cancel").status_code == 404
+    cancel = phone_client.post(f"/classes/mine/{stored.id}/cancel",
+                               data={"csrf_token": token})
+    assert cancel.status_code == 303
+    db.session.refresh(stored)
+    assert not stored.is_active
+    # At the tablet no code is needed, and its sign-ups carry none.
+    assert sign_up(client, other_session.id, 8).status_code == 303
+    tablet_made = db.session.scalar(select(Signup).where(Signup.phone == "13900000008"))
+    assert tablet_made.cancel_code_hash is None
+
+
+def test_guessing_cancel_codes_on_a_phone_is_limited(make_app, community, make_class_session):
+    app = make_app(RATELIMIT_ENABLED=True)
+    make_class_session()
+    phone = app.test_client(as_station=False)
+    token = phone.csrf_token("/classes/")
+    statuses = [phone.post("/classes/mine", data={"csrf_token": token, "phone": "13900000007",
+                                                  "code": f"{n:06d}"}).status_code
+                for n in range(15)]
+    assert statuses.count(422) == 10 and statuses.count(429) == 5
