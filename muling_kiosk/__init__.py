@@ -121,12 +121,15 @@ def _register_blueprints(app: Flask) -> None:
     from .signups.views import bp as signups
     from .staff import auth as staff_auth
     from .staff.views import bp as staff
+    from .stations import current as station_current
+    from .stations.views import bp as stations
     from .suggestions.views import bp as suggestions
     from .votes.views import bp as votes
 
-    for blueprint in (home, staff, audit, signups, votes, suggestions):
+    for blueprint in (home, staff, stations, audit, signups, votes, suggestions):
         app.register_blueprint(blueprint)
     staff_auth.init_app(app)
+    station_current.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

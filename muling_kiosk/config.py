@@ -20,6 +20,12 @@ ENV_SETTINGS = {
     "MULING_PROXY_COUNT": ("PROXY_COUNT", int),
     "MULING_QUERY_COUNT_HEADER": ("QUERY_COUNT_HEADER", lambda v: v == "1"),
     "MULING_PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", float),
+    "MULING_DEMO": ("DEMO", lambda v: v == "1"),
+    "MULING_SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str),
+    "MULING_SIGNUP_ADDRESS_RATE_LIMIT": ("SIGNUP_ADDRESS_RATE_LIMIT", str),
+    "MULING_STATION_SIGNUP_RATE_LIMIT": ("STATION_SIGNUP_RATE_LIMIT", str),
+    "MULING_SIGNUP_LOOKUP_RATE_LIMIT": ("SIGNUP_LOOKUP_RATE_LIMIT", str),
+    "MULING_SIGNUP_LOOKUP_ADDRESS_RATE_LIMIT": ("SIGNUP_LOOKUP_ADDRESS_RATE_LIMIT", str),
     "MULING_SUGGESTION_RATE_LIMIT": ("SUGGESTION_RATE_LIMIT", str),
     "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": ("SUGGESTION_ADDRESS_RATE_LIMIT", str),
     "MULING_DRAFT_RATE_LIMIT": ("DRAFT_RATE_LIMIT", str),
@@ -78,6 +84,10 @@ class Defaults:
     STAFF_PASSWORD_HASH = "scrypt"  # noqa: S105 (a method name, not a password)
     STAFF_PIN_HASH = "scrypt:16384:8:1"
 
+    # Demo mode (scripts/serve.sh sets MULING_DEMO=1): every browser is the default
+    # community's station tablet, and the page bar says 演示. Never in production.
+    DEMO = False
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "muling"
     # Suggestions one device may send (limits notation); the address limit defaults to the
@@ -91,6 +101,15 @@ class Defaults:
     DRAFT_ADDRESS_RATE_LIMIT = "300 per 10 minutes"
     UPLOAD_MB_RATE_LIMIT = "100 per 10 minutes"
     UPLOAD_MB_ADDRESS_RATE_LIMIT = "400 per 10 minutes"
+    # Sign-ups from a device that is not the station tablet: per device and per address (the
+    # phones of one Wi-Fi share it). The enrolled tablet signs up a queue of residents: its
+    # own, generous limit per station.
+    SIGNUP_RATE_LIMIT = "5 per hour"
+    SIGNUP_ADDRESS_RATE_LIMIT = "20 per hour"
+    STATION_SIGNUP_RATE_LIMIT = "300 per hour"
+    # 我的报名 on a phone (number and cancel code): tries per device and per address.
+    SIGNUP_LOOKUP_RATE_LIMIT = "10 per hour"
+    SIGNUP_LOOKUP_ADDRESS_RATE_LIMIT = "60 per hour"
 
 
 def load_config(app, test_config: dict | None) -> None:

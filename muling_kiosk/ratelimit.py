@@ -21,10 +21,15 @@ from limits.strategies import MovingWindowRateLimiter
 EXTENSION_KEY = "muling_ratelimit"
 # What may be limited: the config keys of its per-device and per-address limits (the address
 # limit defaults to the device's; phones on one Wi-Fi share an address: raise it there).
+# None: the kind has no address limit (a station tablet shares the Wi-Fi's address with the
+# phones around it; its own limit is per station).
 KINDS = {"suggestion": ("SUGGESTION_RATE_LIMIT", "SUGGESTION_ADDRESS_RATE_LIMIT"),
          "draft": ("DRAFT_RATE_LIMIT", "DRAFT_ADDRESS_RATE_LIMIT"),
          # counted in megabytes begun (cost), so the moving window keeps few entries
-         "upload_mb": ("UPLOAD_MB_RATE_LIMIT", "UPLOAD_MB_ADDRESS_RATE_LIMIT")}
+         "upload_mb": ("UPLOAD_MB_RATE_LIMIT", "UPLOAD_MB_ADDRESS_RATE_LIMIT"),
+         "signup": ("SIGNUP_RATE_LIMIT", "SIGNUP_ADDRESS_RATE_LIMIT"),
+         "station_signup": ("STATION_SIGNUP_RATE_LIMIT", None),
+         "signup_lookup": ("SIGNUP_LOOKUP_RATE_LIMIT", "SIGNUP_LOOKUP_ADDRESS_RATE_LIMIT")}
 
 
 class RateLimited(Exception):
@@ -51,6 +56,8 @@ def _limits(kind: str) -> list[tuple[RateLimitItem, str]]:
     config = current_app.config
     device_key, address_key = KINDS[kind]
     per_device = parse(config[device_key])
+    if address_key is None:
+        return [(per_device, "device")]
     per_address = parse(config.get(address_key) or config[device_key])
     return [(per_device, "device"), (per_address, "address")]
 

@@ -14,6 +14,7 @@ Messages are written in English in the code, so the English catalogue takes the 
 (`update` fills it); the Chinese catalogue is translated by hand.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def update() -> None:
         catalog.obsolete.clear()
         if locale == "en":
             for message in catalog:
-                if message.id and not _translated(message):
+                if message.id and not _translated(message) and not _chinese(message.id):
                     message.string = message.id if isinstance(message.id, str) else tuple(
                         message.id[min(i, 1)] for i in range(catalog.num_plurals)
                     )
@@ -81,8 +82,22 @@ def compile_all() -> None:
             write_mo(handle, catalog)
 
 
-def _translated(message) -> bool:
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _chinese(text) -> bool:
+    """A message written in Chinese (its first letter is a Han character), not an English one
+    with a Chinese example in it."""
+    text = re.sub(r"%\([a-z_]+\)[sd]|\{[a-z_]*\}", "", str(text))
+    first = next((char for char in text if char.isalpha()), "")
+    return bool(HAN.match(first))
+
+
+def _translated(message, locale: str = "") -> bool:
+    """Has a translation; in English, a Chinese msgid is not its own translation."""
     strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    if locale == "en" and _chinese(message.id) and any(_chinese(text) for text in strings):
+        return False
     return bool(strings) and all(strings) and "fuzzy" not in message.flags
 
 
@@ -96,7 +111,7 @@ def missing() -> dict[str, list[str]]:
         for msgid in wanted:
             key = msgid[0] if isinstance(msgid, tuple) else msgid
             message = catalog.get(key)
-            if message is None or not _translated(message):
+            if message is None or not _translated(message, locale):
                 gaps[locale].append(key)
     return gaps
 
@@ -141,10 +156,10 @@ def adopt(ref: str, base: str | None = None) -> None:
                 continue
             key = message.id if isinstance(message.id, str) else message.id[0]
             other = theirs.get(key) if theirs else None
-            if other is None or not _translated(other) or other.string == message.string:
+            if other is None or not _translated(other, locale) or other.string == message.string:
                 continue
             old = ancestor.get(key) if ancestor else None
-            if not _translated(message):
+            if not _translated(message, locale):
                 adopted += 1
             elif old is not None and old.string == message.string:
                 changed += 1  # only their side changed it

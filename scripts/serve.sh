@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Set up and serve the kiosk with demo data on the embedded SQLite in instance/.
+# Set up and serve the kiosk with demo data on the embedded SQLite in instance/, in demo mode.
 #   MULING_HOST=0.0.0.0 ./scripts/serve.sh   to let phones on the station's Wi-Fi reach it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export FLASK_APP=app
+# Demo mode: every browser is the default community's station tablet (a "演示" mark in the
+# bar), so a newcomer can try every screen from one browser. A real station enrolls its tablet.
+export MULING_DEMO="${MULING_DEMO:-1}"
 .venv/bin/flask db upgrade
 .venv/bin/flask seed-demo
 host="${MULING_HOST:-127.0.0.1}"

@@ -30,6 +30,7 @@ from werkzeug.serving import make_server
 
 from muling_kiosk import create_app, shutdown
 from muling_kiosk.extensions import db
+from muling_kiosk.stations.current import COOKIE as STATION_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("MULING_TEST_DATABASE_URL")
@@ -47,13 +48,33 @@ def pytest_configure(config):
         time_machine.travel(datetime.fromisoformat(wall_clock), tick=True).start()
 
 pytest_plugins = ["tests.factories", "tests.factories_signups", "tests.factories_votes",
-                  "tests.factories_suggestions"]
+                  "tests.factories_suggestions", "tests.factories_stations"]
 
 
 class KioskClient(FlaskClient):
-    """A test client that sends the CSRF token the pages it fetched carry."""
+    """A test client that sends the CSRF token the pages it fetched carry.
+
+    It is the kiosk community's enrolled station tablet: as soon as that community exists, a
+    station is enrolled for it (as an admin would) and the client keeps its cookie. A client
+    made with `app.test_client(as_station=False)` (the `phone_client` fixture) is any other device."""
+
+    as_station = True
+
+    def __init__(self, *args, as_station: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_station = as_station
+        if as_station:
+            contextvars.Context().run(self._enroll_if_possible)
+            _end_read_transaction()  # the test's session sees the new station
+
+    def ensure_station(self) -> None:
+        """Enroll this client now if the kiosk's community exists and it is not yet."""
+        if self.as_station and self.get_cookie(STATION_COOKIE) is None:
+            contextvars.Context().run(self._enroll_if_possible)
+            _end_read_transaction()
 
     def open(self, *args, **kwargs):
+        self.ensure_station()
         # A fresh contextvars context: Flask would otherwise reuse the test's app context
         # (and its g, its locale and its database session) for the request.
         response = contextvars.Context().run(self._open_and_settle, *args, **kwargs)
@@ -67,6 +88,16 @@ class KioskClient(FlaskClient):
             # (tests that read one use live_server and real HTTP).
             response.close()
         return response
+
+    def _enroll_if_possible(self) -> None:
+        from muling_kiosk.communities.services import community_by_slug
+        from tests.factories_stations import enroll_quietly
+
+        with self.application.app_context():
+            community = community_by_slug(self.application.config["COMMUNITY"])
+            if community is not None:
+                self.set_cookie(STATION_COOKIE, enroll_quietly(self.application, community))
+            db.session.remove()
 
     def csrf_token(self, path: str = "/") -> str:
         page = self.get(path).get_data(as_text=True)
@@ -243,6 +274,12 @@ def live_server(app):
 @pytest.fixture
 def client(app) -> KioskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def phone_client(app) -> KioskClient:
+    """A resident's phone (or any device that is not the enrolled station tablet)."""
+    return app.test_client(as_station=False)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from flask import Blueprint
 
 from muling_kiosk.access import rule_for
 
-from . import factories_signups, factories_suggestions, factories_votes
+from . import factories_signups, factories_stations, factories_suggestions, factories_votes
 
 VISITORS = ("anonymous", "volunteer", "facilitator", "admin", "other_admin")
 
@@ -46,6 +46,7 @@ SAMPLES = {
     **factories_signups.ROUTE_SAMPLES,
     **factories_votes.ROUTE_SAMPLES,
     **factories_suggestions.ROUTE_SAMPLES,
+    **factories_stations.ROUTE_SAMPLES,
 }
 
 

@@ -21,17 +21,22 @@ from sqlalchemy import func, select
 
 from muling_kiosk.extensions import db
 from muling_kiosk.signups.models import Signup
+from muling_kiosk.stations import services as station_services
+from muling_kiosk.stations.current import COOKIE as STATION_COOKIE
 from muling_kiosk.votes.models import Ballot, PollOption
+
+from .factories_stations import enroll_station
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET_KEY = "crash-test"
 
 pytestmark = pytest.mark.slow
 
 
 def start_server(database_url: str, port: int) -> subprocess.Popen:
     """The app as deployed: gunicorn, gthread, one process."""
-    env = {**os.environ, "DATABASE_URL": database_url, "MULING_SECRET_KEY": "crash-test",
+    env = {**os.environ, "DATABASE_URL": database_url, "MULING_SECRET_KEY": SECRET_KEY,
            "MULING_COMMUNITY": "shengli"}
     now = datetime.now(UTC).isoformat()  # the test's clock (see tests/clocked.py)
     process = subprocess.Popen(
@@ -59,8 +64,10 @@ class Writer:
     """A tablet sending sign-ups and ballots until stopped; it keeps the request keys of
     the writes it saw confirmed."""
 
-    def __init__(self, base: str, session_id: int, poll_id: int, option_ids: list[int]):
+    def __init__(self, base: str, session_id: int, poll_id: int, option_ids: list[int],
+                 station: str):
         self.base, self.session_id, self.poll_id = base, session_id, poll_id
+        self.station = station  # the cookie of this tablet's enrollment
         self.option_ids = option_ids
         self.signups: list[str] = []
         self.ballots: list[str] = []
@@ -88,8 +95,11 @@ class Writer:
 
     def vote(self) -> None:
         browser = requests.Session()
+        browser.cookies.set(STATION_COOKIE, self.station)
         path = f"{self.base}/vote/poll/{self.poll_id}"
         token = TOKEN.search(browser.get(path, timeout=5).text).group(1)
+        # 下一位: the ballot before this one (if any) was recorded, the tablet takes another.
+        browser.post(path + "/next", data={"csrf_token": token}, timeout=5)
         key = secrets.token_urlsafe(16)
         answer = browser.post(path, data={"csrf_token": token, "request_key": key,
                                           "option_id": secrets.choice(self.option_ids)},
@@ -98,15 +108,20 @@ class Writer:
             self.ballots.append(key)
 
 
-def test_a_killed_server_keeps_every_confirmed_write(app, make_class_session, make_poll,
-                                                    committed):
+def test_a_killed_server_keeps_every_confirmed_write(app, community, make_class_session,
+                                                    make_poll, committed):
     session = make_class_session(capacity=200)
     poll = make_poll(channels=("pass",))
     option_ids = [o.id for o in poll.options]
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    writers = [Writer(base, session.id, poll.id, option_ids) for _ in range(4)]
+    stations = [enroll_station(app, community, f"平板 {n}", secret_key=SECRET_KEY)
+                for n in range(4)]
+    for station, _cookie in stations:  # each handed over by the facilitator
+        station_services.arm_ballot(station, poll.id)
+    db.session.commit()
+    writers = [Writer(base, session.id, poll.id, option_ids, cookie) for _s, cookie in stations]
     stop = threading.Event()
     server = start_server(database_url, port)
     threads = [threading.Thread(target=w.run, args=(stop,)) for w in writers]

@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from muling_kiosk.audit.models import AuditEvent
 from muling_kiosk.signups.models import CONFIRMED, WAITING, WITHDRAWN, Signup
+from muling_kiosk.stations.current import COOKIE as STATION_COOKIE
 
 from .factories_signups import phone_number
+from .factories_stations import enroll_station
 
 pytestmark = pytest.mark.slow
 
@@ -28,9 +30,12 @@ def key_of(html: str) -> str:
 class Tablet:
     """One browser: its own cookies, its own CSRF token."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, station: str | None = None):
+        """station: the cookie of an enrolled station tablet (tests.factories_stations)."""
         self.base = base
         self.http = requests.Session()
+        if station:
+            self.http.cookies.set(STATION_COOKIE, station)
         self.token = token_of(self.http.get(base + "/classes/", timeout=30).text)
 
     def get(self, path: str) -> requests.Response:
@@ -129,8 +134,9 @@ def test_the_same_confirmation_sent_twice_at_once_makes_one_sign_up(
 
 @pytest.mark.parametrize("round_", range(3))
 def test_two_cancellations_racing_each_move_exactly_one_person_up(
-        live_server, make_class_session, make_signup, committed, round_):
+        app, community, live_server, make_class_session, make_signup, committed, round_):
     session = make_class_session(capacity=2)
+    station = enroll_station(app, community)[1]  # 我的报名 by number: the station tablet
     leaving = [make_signup(session=session, phone=phone_number(100 + i)) for i in range(2)]
     waiting = [make_signup(session=session, status=WAITING, phone=phone_number(200 + i))
                for i in range(3)]
@@ -140,7 +146,7 @@ def test_two_cancellations_racing_each_move_exactly_one_person_up(
 
     def cancel(signup_id, phone):
         def prepare():
-            tablet = Tablet(live_server)
+            tablet = Tablet(live_server, station)
             assert tablet.post("/classes/mine", {"phone": phone}).status_code == 204
             assert title in tablet.get("/classes/mine").text
             return tablet

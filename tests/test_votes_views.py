@@ -58,10 +58,11 @@ def test_the_tile_shows_past_decisions_when_no_vote_is_open(client, make_poll, m
     assert "单元长" in page and "上门劝导种菜的住户" in page and "还没完成" in page
 
 
-def test_the_tile_goes_straight_to_an_open_tablet_ballot(client, make_poll):
+def test_the_tile_goes_straight_to_an_open_tablet_ballot(client, make_poll, hand_over):
     make_poll(channels=(HAND, PHONE))  # not for the tablet: the board still shows
     assert client.get("/vote/").status_code == 200
     poll = make_poll(channels=(HAND, PASS, PHONE))
+    hand_over(client, poll)  # the facilitator's 交给居民投票
     response = client.get("/vote/")
     assert response.status_code == 303 and response.location.endswith(f"/vote/poll/{poll.id}")
 
@@ -91,8 +92,9 @@ def test_the_ballot_page_in_its_three_shapes(client, make_poll):
         assert "是否同意建充电棚？" in text(response)
 
 
-def test_pass_the_tablet_confirms_before_anything_counts(client, make_poll):
+def test_pass_the_tablet_confirms_before_anything_counts(client, make_poll, hand_over):
     poll = make_poll()
+    hand_over(client, poll)
     yes = option_id(poll, "赞成")
     confirm = text(client.get(f"/vote/poll/{poll.id}?option={yes}", headers=HX))
     assert "您选择了：赞成，确认吗？" in confirm and "返回修改" in confirm
@@ -106,12 +108,14 @@ def test_pass_the_tablet_confirms_before_anything_counts(client, make_poll):
     again = client.post_form(f"/vote/poll/{poll.id}", data, htmx=True)  # a double tap
     assert again.status_code == 200
     assert count(Ballot) == 1
+    client.post_form(f"/vote/poll/{poll.id}/next", htmx=True)  # 下一位, after 3 seconds
     plain = client.post_form(f"/vote/poll/{poll.id}", {"option_id": yes})
     assert plain.status_code == 303 and count(Ballot) == 2
 
 
-def test_the_running_tally_is_hidden_from_voters(client, make_poll):
+def test_the_running_tally_is_hidden_from_voters(client, make_poll, hand_over):
     poll = make_poll()
+    hand_over(client, poll)
     for _ in range(3):
         services.cast_ballot(poll.id, option_id(poll, "反对"), PASS)
     db.session.commit()
@@ -123,8 +127,9 @@ def test_the_running_tally_is_hidden_from_voters(client, make_poll):
     assert "投票已结束" in closed and "未通过" in closed and "3 票" in closed
 
 
-def test_a_late_or_bad_ballot_gets_a_message_and_changes_nothing(client, make_poll):
+def test_a_late_or_bad_ballot_gets_a_message_and_changes_nothing(client, make_poll, hand_over):
     poll = make_poll()
+    hand_over(client, poll)
     yes = option_id(poll, "赞成")
     other = make_poll()
     wrong = client.post_form(f"/vote/poll/{poll.id}", {"option_id": option_id(other, "赞成")},

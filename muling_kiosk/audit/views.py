@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from ..access import staff_only
 from ..extensions import db
 from ..i18n import local_zone
-from ..staff.auth import current_staff
+from ..staff.auth import current_staff, password_only
 from ..staff.models import ADMIN
 from ..staff.services import staff_visible_to
 from ..validation import parse_day, parse_id, parse_page
@@ -19,6 +19,7 @@ PAGE_SIZE = 50
 
 @bp.get("/")
 @staff_only(ADMIN)
+@password_only
 def index():
     viewer = current_staff()
     filters = {

@@ -100,6 +100,8 @@ class Signup(db.Model):
     cancelled_at: Mapped[datetime | None]
     attended_at: Mapped[datetime | None]
     walk_in: Mapped[bool] = mapped_column(default=False)
+    # Made on a phone (not the station tablet): the hash of the cancel code on its receipt.
+    cancel_code_hash: Mapped[str | None] = mapped_column(String(255))
 
     session: Mapped[ClassSession] = relationship(back_populates="signups")
     created_by: Mapped[Staff | None] = relationship()

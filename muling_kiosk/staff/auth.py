@@ -1,6 +1,8 @@
 """Who is signed in on this request, and the check behind every @staff_only route."""
 
-from flask import abort, g, redirect, request, session, url_for
+from functools import wraps
+
+from flask import abort, g, make_response, redirect, render_template, request, session, url_for
 from flask_htmx import make_response as htmx_response
 
 from ..access import Rule, set_staff_checker
@@ -41,6 +43,22 @@ def check_rule(rule: Rule):
     if staff.role not in rule.roles:
         abort(403)
     return None
+
+
+def password_only(view):
+    """Console work a PIN session may not do (staff accounts, passwords, PINs, exports, the
+    audit log, tablets): a session unlocked with a PIN gets a page asking for the password.
+    Put it under @staff_only(...), which decides who is signed in at all."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if staff_via() != "console":
+            target = url_for("staff.login", next=request.full_path.rstrip("?"))
+            return make_response(render_template("staff/password_needed.html",
+                                                 login_url=target), 403)
+        return view(*args, **kwargs)
+
+    return checked
 
 
 def require_community(community_id: int | None) -> None:

@@ -31,6 +31,8 @@ AUDITED_FIELDS = ("username", "display_name", "role", "community_id", "active")
 ROLE_NAMES = {ADMIN: _l("Administrator"), FACILITATOR: _l("Facilitator"),
               VOLUNTEER: _l("Volunteer (Gege steward)")}
 GENERIC_LOGIN_ERROR = _l("The user name or password is not right.")
+# Never says whose PIN it is.
+PIN_TAKEN = _l("这个 PIN 已有人在用，请换一个。")
 
 # Wrong passwords, counted three ways within LOCK_MINUTES (PINs keep MAX_FAILURES per
 # address). A stranger must not lock a real person out trivially, and guessing stays bounded:
@@ -110,6 +112,8 @@ def create_staff(*, username: str, display_name: str, role: str, subdistrict_id:
         errors["password"] = problem
     if pin and (problem := pin_problem(pin)):
         errors["pin"] = problem
+    elif pin and pin_taken(pin, subdistrict_id):
+        errors["pin"] = PIN_TAKEN
     if not errors and db.session.scalar(select(Staff.id).where(Staff.username == username)):
         errors["username"] = _l("This user name is taken.")
     if errors:
@@ -158,10 +162,26 @@ def reset_password(staff: Staff, new_password: str, actor=None,
 
 
 def reset_pin(staff: Staff, new_pin: str, actor=None) -> None:
-    if problem := pin_problem(new_pin or ""):
+    if problem := pin_problem(new_pin or "") or (
+            pin_taken(new_pin, staff.subdistrict_id, staff.id) and PIN_TAKEN):
         raise Invalid({"pin": problem})
     staff.pin_hash = hash_pin(new_pin)
+    _end_tablet_sessions(staff)
     record("staff.reset_pin", staff, **_by(actor))
+
+
+def pin_taken(pin: str, subdistrict_id: int, except_staff_id: int | None = None) -> bool:
+    """Whether another account of the subdistrict has this PIN (a PIN names one person)."""
+    others = db.session.scalars(select(Staff.pin_hash).where(
+        Staff.subdistrict_id == subdistrict_id, Staff.pin_hash.is_not(None),
+        Staff.id != (except_staff_id or 0))).all()
+    return any(check_password_hash(pin_hash, pin) for pin_hash in others)
+
+
+def _end_tablet_sessions(staff: Staff) -> None:
+    """A new PIN ends the staff mode the old one opened on any tablet."""
+    db.session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id,
+                                                  StaffSession.via == "tablet"))
 
 
 def change_own_password(staff: Staff, current: str, new: str, confirm: str,
@@ -190,9 +210,12 @@ def change_own_pin(staff: Staff, current_password: str, pin: str, confirm: str) 
         errors["pin"] = problem
     elif pin != confirm:
         errors["pin_confirm"] = _l("The two PINs are not the same.")
+    elif not errors and pin_taken(pin, staff.subdistrict_id, staff.id):
+        errors["pin"] = PIN_TAKEN
     if errors:
         raise Invalid(errors)
     staff.pin_hash = hash_pin(pin)
+    _end_tablet_sessions(staff)
     record("staff.change_pin", staff, staff=staff)
 
 
@@ -253,14 +276,16 @@ def authenticate(username: str, password: str, client: str, now: datetime | None
     return staff
 
 
-def unlock_with_pin(pin: str, community: Community, client: str,
-                    now: datetime | None = None) -> list[Staff]:
-    """Active staff of this kiosk's community whose PIN this is. Several people may have
-    chosen the same PIN: the tablet then asks who is unlocking. A malformed PIN is a message,
-    not a wrong try."""
+def unlock_with_pin(pin: str, community: Community, tablet: str,
+                    now: datetime | None = None) -> Staff:
+    """The active staff member of this kiosk's community whose PIN this is. tablet: which
+    tablet asks (the station, else the address): wrong PINs are counted per tablet, and a
+    success does not clear them (they may be someone else's guesses). A malformed PIN is a
+    message, not a wrong try. PINs are unique in a subdistrict; one that two accounts still
+    share (set before that rule) unlocks nobody and names nobody."""
     now = now or utcnow()
     pin = digits(pin)
-    keys = _throttle_keys("pin", client, None)
+    keys = _throttle_keys("pin", tablet, None)
     _refuse_if_locked(keys, now, "pin", None, "", community.id)
     if not PIN.fullmatch(pin):
         raise Invalid({"pin": _l("Please enter all 6 digits of your PIN.")})
@@ -273,8 +298,9 @@ def unlock_with_pin(pin: str, community: Community, client: str,
     if not matches:
         _register_failure(keys, now, "pin", None, "", community.id)
         raise Invalid({"pin": _l("This PIN is not right.")})
-    _clear_failures(keys)
-    return matches
+    if len(matches) > 1:
+        raise Invalid({"pin": _l("这个 PIN 不止一人在用。请用密码登录，把 PIN 换掉。")})
+    return matches[0]
 
 
 def start_session(staff: Staff, via: str, client: str, now: datetime | None = None) -> str:

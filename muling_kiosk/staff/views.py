@@ -10,15 +10,16 @@ from ..audit.services import client_address
 from ..communities.current import kiosk_community
 from ..extensions import db
 from ..responses import go_to, safe_next
-from ..validation import Invalid, parse_id
+from ..stations.current import current_station, require_station_tablet
+from ..stations.services import end_hand_over
+from ..validation import Invalid
 from . import services
-from .auth import SESSION_KEY, current_staff, form_community_id
+from .auth import SESSION_KEY, current_staff, form_community_id, password_only
 from .models import ADMIN, FACILITATOR, ROLES, VOLUNTEER, Staff
 
 bp = Blueprint("staff", __name__)
 
 ANY_STAFF = (ADMIN, FACILITATOR, VOLUNTEER)
-PIN_CHOICES = "pin_choices"
 
 
 def _sign_in(staff: Staff, via: str) -> None:
@@ -76,12 +77,14 @@ def dashboard():
 
 @bp.get("/staff/account")
 @staff_only(*ANY_STAFF)
+@password_only
 def account():
     return render_template("staff/account.html", errors={}, role_names=services.ROLE_NAMES)
 
 
 @bp.post("/staff/account/password")
 @staff_only(*ANY_STAFF)
+@password_only
 def change_password():
     form = request.form
     try:
@@ -97,6 +100,7 @@ def change_password():
 
 @bp.post("/staff/account/pin")
 @staff_only(*ANY_STAFF)
+@password_only
 def change_pin():
     form = request.form
     try:
@@ -133,6 +137,7 @@ def _form_context(**extra):
 
 @bp.get("/staff/people")
 @staff_only(ADMIN)
+@password_only
 def people():
     return render_template("staff/people.html", people=services.staff_visible_to(current_staff()),
                            role_names=services.ROLE_NAMES)
@@ -140,6 +145,7 @@ def people():
 
 @bp.route("/staff/people/new", methods=["GET", "POST"])
 @staff_only(ADMIN)
+@password_only
 def new_person():
     viewer = current_staff()
     values, errors = {"community_id": viewer.community_id}, {}
@@ -164,6 +170,7 @@ def new_person():
 
 @bp.route("/staff/people/<int:staff_id>", methods=["GET", "POST"])
 @staff_only(ADMIN)
+@password_only
 def edit_person(staff_id: int):
     person = _managed(staff_id)
     viewer = current_staff()
@@ -191,6 +198,7 @@ def edit_person(staff_id: int):
 
 @bp.post("/staff/people/<int:staff_id>/active")
 @staff_only(ADMIN)
+@password_only
 def set_person_active(staff_id: int):
     person = _managed(staff_id)
     active = request.form.get("active") == "1"
@@ -208,6 +216,7 @@ def set_person_active(staff_id: int):
 
 @bp.post("/staff/people/<int:staff_id>/password")
 @staff_only(ADMIN)
+@password_only
 def reset_person_password(staff_id: int):
     person = _managed(staff_id)
     try:
@@ -222,6 +231,7 @@ def reset_person_password(staff_id: int):
 
 @bp.post("/staff/people/<int:staff_id>/pin")
 @staff_only(ADMIN)
+@password_only
 def reset_person_pin(staff_id: int):
     person = _managed(staff_id)
     try:
@@ -244,42 +254,30 @@ def _values_of(person: Staff) -> dict:
 @bp.route("/unlock", methods=["GET", "POST"])
 @public
 def unlock():
+    """Staff mode with a PIN: only on the community's enrolled station tablet."""
     community = kiosk_community()
+    if community is not None:
+        require_station_tablet(community)
     errors, status = {}, 200
     if request.method == "POST" and community is not None:
+        station = current_station()
         try:
-            matches = services.unlock_with_pin(request.form.get("pin", ""), community,
-                                               client_address())
+            staff = services.unlock_with_pin(
+                request.form.get("pin", ""), community,
+                f"station-{station.id}" if station else client_address())
         except services.LockedOut as locked:
             errors, status = {"pin": _locked_message(locked)}, 429
         except Invalid as invalid:
             errors, status = invalid.errors, 422
         else:
-            if len(matches) == 1:
-                return _enter_tablet_mode(matches[0])
-            session[PIN_CHOICES] = [s.id for s in matches]
-            return render_template("staff/unlock_choose.html", people=matches,
-                                   next=safe_next(""))
+            return _enter_tablet_mode(staff)
     return render_template("staff/unlock.html", errors=errors, community=community,
                            next=safe_next("")), status
 
 
-@bp.post("/unlock/choose")
-@public
-def unlock_choose():
-    """Two people chose the same PIN: the one unlocking taps their name."""
-    choices = session.pop(PIN_CHOICES, [])
-    try:
-        chosen = parse_id(request.form.get("staff_id", ""))
-    except ValueError:
-        chosen = None
-    if chosen not in choices:
-        return go_to(url_for("staff.unlock"))
-    return _enter_tablet_mode(db.session.get(Staff, chosen))
-
-
 def _enter_tablet_mode(staff: Staff):
     _sign_in(staff, "tablet")
+    end_hand_over(current_station())  # the facilitator has the tablet back
     db.session.commit()
     return go_to(safe_next(url_for("home.index")),
                  _("Staff mode is on for %(name)s.", name=staff.display_name))

@@ -7,6 +7,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from muling_kiosk.extensions import db
+from muling_kiosk.stations import services
+from muling_kiosk.stations.current import _SALT, URLSafeSerializer
+from muling_kiosk.stations.current import COOKIE as STATION_COOKIE
+from tests.factories_stations import enroll_station
+
 CHROMIUM = os.environ.get("MULING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -38,23 +44,62 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _page(browser, base_url, device, locale="zh-CN"):
+def _page(browser, base_url, device, locale="zh-CN", station=None):
+    """A new browser; with station=(app, community), enrolled as that community's tablet
+    (through the service, as an admin's 设为本社区平板 would) before its first page."""
     context = browser.new_context(base_url=base_url, locale=locale, **device)
     context.set_default_timeout(10_000)
+    if station is not None:
+        app, community = station
+        _station, cookie = enroll_station(app, community, name="驿站平板 1")
+        context.add_cookies([{"name": STATION_COOKIE, "value": cookie, "url": base_url}])
     return context, context.new_page()
 
 
+
 @pytest.fixture
-def tablet(browser, live_server):
-    context, page = _page(browser, live_server, TABLET)
+def station_of(app, community):
+    """What _page needs to enroll a browser as the kiosk community's tablet."""
+    return app, community
+
+
+@pytest.fixture
+def enroll_context(app, community, live_server):
+    """enroll_context(context): make a browser context the tests built themselves an enrolled
+    tablet of the kiosk's community."""
+    def enroll(context):
+        _station, cookie = enroll_station(app, community)
+        context.add_cookies([{"name": STATION_COOKIE, "value": cookie, "url": live_server}])
+
+    return enroll
+
+
+@pytest.fixture
+def hand_over_tablet(app):
+    """hand_over_tablet(page, poll): the facilitator hands this browser's tablet over for the
+    poll (what 把平板交给居民投票 does), for tests that open the ballot directly."""
+    def arm(page, poll):
+        cookie = next(c["value"] for c in page.context.cookies()
+                      if c["name"] == STATION_COOKIE)
+        token = URLSafeSerializer(app.secret_key, salt=_SALT).loads(cookie)
+        services.arm_ballot(services.station_for_token(token), poll.id)
+        db.session.commit()
+
+    return arm
+
+
+@pytest.fixture
+def tablet(browser, live_server, station_of):
+    """The station tablet (enrolled) at landscape size."""
+    context, page = _page(browser, live_server, TABLET, station=station_of)
     yield page
     context.close()
 
 
 @pytest.fixture
-def tablet_portrait(browser, live_server):
+def tablet_portrait(browser, live_server, station_of):
     """The station tablet turned upright (800×1280)."""
-    context, page = _page(browser, live_server, TABLET_PORTRAIT)
+    context, page = _page(browser, live_server, TABLET_PORTRAIT, station=station_of)
     yield page
     context.close()
 
@@ -65,14 +110,14 @@ KIOSK_VIEWS = ("tablet", "portrait", "large-text-tablet", "large-text-portrait")
 
 
 @pytest.fixture
-def kiosk_view(browser, live_server):
+def kiosk_view(browser, live_server, station_of):
     """kiosk_view("large-text-portrait") → a tablet page of that view; 大字 is turned on by
     tapping its toggle on the home screen, as a resident would."""
     contexts = []
 
     def open_view(view):
         device = TABLET_PORTRAIT if view.endswith("portrait") else TABLET
-        context, page = _page(browser, live_server, device)
+        context, page = _page(browser, live_server, device, station=station_of)
         contexts.append(context)
         if view.startswith("large-text"):
             page.goto("/")
@@ -87,18 +132,20 @@ def kiosk_view(browser, live_server):
 
 @pytest.fixture
 def phone(browser, live_server):
+    """A resident's phone: not the station tablet."""
     context, page = _page(browser, live_server, PHONE)
     yield page
     context.close()
 
 
 @pytest.fixture
-def new_tablet(browser, live_server):
-    """Another tablet (a second browser with its own cookies), for tests that need two."""
+def new_tablet(browser, live_server, station_of):
+    """Another enrolled tablet (a second browser with its own cookies), for tests that need
+    two."""
     contexts = []
 
     def make(locale="zh-CN"):
-        context, page = _page(browser, live_server, TABLET, locale)
+        context, page = _page(browser, live_server, TABLET, locale, station=station_of)
         contexts.append(context)
         return page
 

@@ -274,10 +274,11 @@ def assert_no_scroll(page) -> None:
 
 
 @pytest.fixture(params=list(KIOSK_VARIANTS))
-def kiosk(request, browser, live_server):
+def kiosk(request, browser, live_server, enroll_context):
     device, _large = KIOSK_VARIANTS[request.param]
     context = browser.new_context(base_url=live_server, locale="zh-CN", **device)
     context.set_default_timeout(10_000)
+    enroll_context(context)  # the station's tablet
     yield Kiosk(context.new_page(), request.param)
     context.close()
 

@@ -211,12 +211,14 @@ def test_a_bench_meeting_from_the_first_tap_to_the_printed_minutes(
     other_phone_context.close()
 
 
-def test_the_public_board_and_a_closed_ballot_on_the_kiosk(tablet, make_poll, make_commitment):
+def test_the_public_board_and_a_closed_ballot_on_the_kiosk(tablet, make_poll, make_commitment,
+                                                            hand_over_tablet):
     poll = make_poll(question="是否同意清理绿地上的菜地？", title="公共绿地议事会")
     services.set_hand_total(poll.id, poll.options[0].id, 21)
     services.set_hand_total(poll.id, poll.options[1].id, 4)
     make_commitment(item=poll.item, who="单元长", what="上门劝导种菜的住户")
     db.session.commit()
+    hand_over_tablet(tablet, poll)
     tablet.goto(f"/vote/poll/{poll.id}")
     services.close_poll(poll.id)
     db.session.commit()
@@ -275,11 +277,12 @@ class Tablet:
     """A tablet in one of the TABLETS ways; shot(name) checks the screen and photographs it
     as <name>-<way> (the flow test above already has the landscape photo of some)."""
 
-    def __init__(self, browser, live_server, way):
+    def __init__(self, browser, live_server, way, enroll):
         device, large = TABLETS[way]
         self.way, self.large = way, large
         self.context = browser.new_context(base_url=live_server, locale="zh-CN", **device)
         self.context.set_default_timeout(10_000)
+        enroll(self.context)  # the station's tablet
         if large:
             self.context.add_cookies([{"name": "large_text", "value": "1", "url": live_server}])
         self.page = self.context.new_page()
@@ -290,8 +293,8 @@ class Tablet:
 
 
 @pytest.fixture(params=list(TABLETS))
-def any_tablet(request, browser, live_server):
-    tablet = Tablet(browser, live_server, request.param)
+def any_tablet(request, browser, live_server, enroll_context):
+    tablet = Tablet(browser, live_server, request.param, enroll_context)
     yield tablet
     tablet.context.close()
 
@@ -384,7 +387,7 @@ def test_six_options_fit_the_show_of_hands(any_tablet, make_staff, make_poll):
 
 
 def test_the_residents_tablet_screens_need_no_scrolling(any_tablet, make_poll, make_meeting,
-                                                         make_commitment):
+                                                         make_commitment, hand_over_tablet):
     # Five past meetings (the board pages them), the last with three items.
     for title in ("停车秩序议事会", "电动车充电议事会", "楼道堆物议事会", "垃圾分类议事会"):
         old = make_poll(title=title, question=f"是否同意{title[:-3]}方案？")
@@ -426,6 +429,7 @@ def test_the_residents_tablet_screens_need_no_scrolling(any_tablet, make_poll, m
 
     # Pass the tablet: choose, confirm, 已记录 — only the message, once, nothing to tap.
     poll = make_poll(question="是否同意在3号楼前加装休息长椅？", title="楼院环境议事会")
+    hand_over_tablet(page, poll)
     page.goto("/vote/")
     expect(page.get_by_role("heading", level=1)).to_have_text("是否同意在3号楼前加装休息长椅？")
     shot("votes-ballot")

@@ -65,7 +65,14 @@ from .courses import (
     create_course,
     update_course,
 )
-from .people import check_name, check_person, check_phone
+from .people import (
+    cancel_code_matches,
+    check_name,
+    check_person,
+    check_phone,
+    hash_cancel_code,
+    new_cancel_code,
+)
 from .rosters import (
     RosterSheet,
     call_list,
@@ -107,15 +114,15 @@ __all__ = [  # what callers use: the names above, re-exported
     "SESSION_FIELDS", "TEACHER_MAX", "TITLE_MAX", "WEEKS_AHEAD", "WEEKS_MAX", "AlreadySignedUp",
     "Attendance", "CheckinChoice", "CheckinSheet", "ClassWeek", "CourseOverview", "NotJoinable",
     "RosterSheet", "SessionInfo", "SignupResult", "TooLate", "active_signup", "add_sessions",
-    "add_walk_in", "attendance", "call_list", "cancel_session", "cancel_signup",
-    "category_choices", "check_name", "check_person", "check_phone", "checkin_choice",
-    "checkin_problem", "checkin_sessions", "checkin_sheet", "class_week", "counts_for",
-    "course_attendance", "course_overview", "course_values", "courses_of", "create_course",
-    "describe", "describe_one", "fill_from_queue", "find_signup", "find_signup_in", "int_in",
-    "joinable_problem", "local_datetime", "local_day", "local_zone", "lock_session",
-    "may_check_in", "new_sessions_values", "queue_position", "queue_positions",
-    "record_disclosure", "roster", "roster_file_name", "roster_sheet", "roster_table",
-    "seats_taken", "session_attendance", "session_values", "set_attendance", "sign_up",
-    "signup_of", "signups_of", "too_late_to_cancel", "upcoming_sessions", "update_course",
-    "update_session", "week_of_sessions", "week_start",
+    "add_walk_in", "attendance", "call_list", "cancel_code_matches", "cancel_session",
+    "cancel_signup", "category_choices", "check_name", "check_person", "check_phone",
+    "checkin_choice", "checkin_problem", "checkin_sessions", "checkin_sheet", "class_week",
+    "counts_for", "course_attendance", "course_overview", "course_values", "courses_of",
+    "create_course", "describe", "describe_one", "fill_from_queue", "find_signup",
+    "find_signup_in", "hash_cancel_code", "int_in", "joinable_problem", "local_datetime",
+    "local_day", "local_zone", "lock_session", "may_check_in", "new_cancel_code",
+    "new_sessions_values", "queue_position", "queue_positions", "record_disclosure", "roster",
+    "roster_file_name", "roster_sheet", "roster_table", "seats_taken", "session_attendance",
+    "session_values", "set_attendance", "sign_up", "signup_of", "signups_of", "too_late_to_cancel",
+    "upcoming_sessions", "update_course", "update_session", "week_of_sessions", "week_start",
 ]

@@ -1,6 +1,11 @@
-"""Checking what a person typed on the tablet: a name and a mainland mobile number."""
+"""Checking what a person typed on the tablet: a name and a mainland mobile number; and the
+cancel code a phone's receipt shows."""
 
+import secrets
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...privacy import NAME_MAX, clean_name, has_control_characters, is_mobile, normalise_phone
 from ...validation import Invalid
@@ -48,3 +53,20 @@ def check_person(raw_name: str | None, raw_phone: str | None,
     if errors:
         raise Invalid(errors)
     return name, phone
+
+
+# ---------- cancel codes: 我的报名 on a phone ----------
+
+
+def new_cancel_code() -> str:
+    """The short code on a phone's receipt: with the number, it finds that sign-up again."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def hash_cancel_code(code: str) -> str:
+    return generate_password_hash(code, method=current_app.config["STAFF_PIN_HASH"])
+
+
+def cancel_code_matches(signup, code: str) -> bool:
+    return bool(signup.cancel_code_hash and code
+                and check_password_hash(signup.cancel_code_hash, code))

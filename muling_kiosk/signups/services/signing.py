@@ -34,7 +34,8 @@ def too_late_to_cancel(signup: Signup, now: datetime | None = None) -> bool:
 
 
 def sign_up(session_id: int, name: str, phone: str, request_key: str | None, *,
-            staff=None, now: datetime | None = None) -> SignupResult:
+            staff=None, now: datetime | None = None,
+            cancel_code_hash: str | None = None) -> SignupResult:
     """A place if one is free, else a place in the queue, in arrival order.
 
     The same request key again answers with the sign-up it made. Raises NotJoinable for a
@@ -58,7 +59,8 @@ def sign_up(session_id: int, name: str, phone: str, request_key: str | None, *,
     status = CONFIRMED if seats_taken(session.id) < session.capacity else WAITING
     signup = Signup(session_id=session.id, name=name, phone=phone, status=status, created_at=now,
                     request_key=request_key,
-                    created_by_staff_id=staff.id if staff is not None else None)
+                    created_by_staff_id=staff.id if staff is not None else None,
+                    cancel_code_hash=cancel_code_hash)
     try:
         with db.session.begin_nested():
             db.session.add(signup)

@@ -14,7 +14,7 @@ from ...database import utcnow, writes_on_get
 from ...exports import csv_response, xlsx_response
 from ...extensions import db
 from ...responses import go_to, page_or_fragment
-from ...staff.auth import current_staff, form_community_id, staff_record_or_404
+from ...staff.auth import current_staff, form_community_id, password_only, staff_record_or_404
 from ...validation import Invalid
 from .. import services
 from ..models import CANCELLED, ClassSession, Course, Signup
@@ -173,6 +173,7 @@ def _disclose(action: str, class_session: ClassSession, **details) -> None:
 @bp.get("/staff/classes/sessions/<int:class_session_id>/roster.csv")
 @writes_on_get
 @staff_only(*MANAGERS)
+@password_only
 def export_roster_csv(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
     header, rows = services.roster_table(class_session)
@@ -183,6 +184,7 @@ def export_roster_csv(class_session_id: int):
 @bp.get("/staff/classes/sessions/<int:class_session_id>/roster.xlsx")
 @writes_on_get
 @staff_only(*MANAGERS)
+@password_only
 def export_roster_xlsx(class_session_id: int):
     class_session = staff_record_or_404(ClassSession, class_session_id)
     header, rows = services.roster_table(class_session)

@@ -15,15 +15,23 @@ URL                                               endpoint
 
 What one person typed is kept in the browser's session under person_* keys, which the home
 screen and the idle reset forget, so the next person at the tablet sees none of it.
+
+A number alone shows a name or a schedule only on the community's enrolled station tablet
+(where staff are at hand). On any other device the "already" screen says only that the number
+is signed up, a sign-up's receipt shows a short cancel code (kept hashed with the sign-up),
+and 我的报名 asks for the number and that code (and counts the tries).
 """
 
 from flask import abort, redirect, render_template, request, url_for
 from flask import session as browser
 from flask_babel import gettext as _
 
+from ... import ratelimit
 from ...access import public
+from ...audit.services import client_address
 from ...communities.current import kiosk_community, kiosk_community_or_404, kiosk_record_or_404
 from ...database import utcnow
+from ...devices import device_id
 from ...extensions import db
 from ...i18n import format_when
 from ...idempotency import parse_request_key
@@ -32,6 +40,7 @@ from ...pagecache import cached_page
 from ...privacy import normalise_phone
 from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff
+from ...stations.current import current_station, is_station_tablet
 from ...validation import Invalid
 from .. import services
 from ..models import ClassSession, Signup
@@ -42,6 +51,8 @@ DRAFT = PERSON_PREFIX + "signup"  # {"session_id", "name", "phone"} between the 
 PHONE = PERSON_PREFIX + "phone"  # the number typed into 我的报名
 DONE = PERSON_PREFIX + "done"  # request keys of this person's sign-ups: their success screens
 DONE_KEPT = 5  # the session is a cookie: only the last few
+CODES = PERSON_PREFIX + "codes"  # {request key: cancel code} of this phone's receipts
+MINE_IDS = PERSON_PREFIX + "mine"  # on a phone: the sign-ups number + cancel code found
 
 
 # ---------- the class list ----------
@@ -89,6 +100,8 @@ def check_details(class_session_id: int):
     info = services.describe_one(class_session)
     if not info.joinable:
         return go_to(url_for("signups.join", class_session_id=class_session_id))
+    if (limited := _signup_limit(ratelimit.check)) is not None:
+        return limited
     raw_name, raw_phone = form_text("name"), form_text("phone", 40)
     try:
         name, phone = services.check_person(raw_name, raw_phone)
@@ -98,7 +111,8 @@ def check_details(class_session_id: int):
                                 values={"name": raw_name, "phone": normalise_phone(raw_phone)})
     browser[DRAFT] = {"session_id": class_session_id, "name": name, "phone": phone}
     if services.active_signup(class_session_id, phone) is not None:
-        browser[PHONE] = phone
+        if is_station_tablet(kiosk_community()):
+            browser[PHONE] = phone
         return go_to(url_for("signups.already", class_session_id=class_session_id))
     return go_to(url_for("signups.confirm", class_session_id=class_session_id))
 
@@ -127,19 +141,44 @@ def confirm_signup(class_session_id: int):
     draft = _draft_for(class_session_id)
     if draft is None:
         return go_to(url_for("signups.join", class_session_id=class_session_id))
+    on_tablet = is_station_tablet(kiosk_community())
+    code = None if on_tablet else services.new_cancel_code()
     try:
         result = services.sign_up(class_session.id, draft["name"], draft["phone"], key,
-                                  staff=current_staff())
+                                  staff=current_staff(),
+                                  cancel_code_hash=services.hash_cancel_code(code) if code
+                                  else None)
     except services.NotJoinable:
         db.session.rollback()
         return go_to(url_for("signups.join", class_session_id=class_session_id))
     except services.AlreadySignedUp:
         db.session.rollback()
-        browser[PHONE] = draft["phone"]
+        if is_station_tablet(kiosk_community()):
+            browser[PHONE] = draft["phone"]
         return go_to(url_for("signups.already", class_session_id=class_session_id))
+    if not result.replayed and (limited := _signup_limit(ratelimit.count)) is not None:
+        db.session.rollback()
+        return limited
     db.session.commit()
     browser.pop(DRAFT, None)
+    if code and not result.replayed:
+        codes = dict(list(browser.get(CODES, {}).items())[-(DONE_KEPT - 1):])
+        browser[CODES] = {**codes, result.signup.request_key: code}
     return _done(result.signup)
+
+
+def _signup_limit(step):
+    """None, or the kind page saying this device signed up too often (429). step: check
+    (before any work) or count (with the sign-up). The station tablet has its own limit."""
+    station = current_station()
+    try:
+        if is_station_tablet(kiosk_community()):
+            step("station_signup", f"station-{station.id}" if station else device_id(), "")
+        else:
+            step("signup", device_id(), client_address())
+    except ratelimit.RateLimited as limited:
+        return render_template("signups/limited.html", minutes=limited.minutes), 429
+    return None
 
 
 def _done(signup: Signup):
@@ -160,7 +199,8 @@ def done(request_key: str):
         abort(404)
     return render_template("signups/done.html", signup=signup,
                            info=services.describe_one(signup.session),
-                           position=services.queue_position(signup))
+                           position=services.queue_position(signup),
+                           cancel_code=browser.get(CODES, {}).get(request_key))
 
 
 @bp.get("/classes/<int:class_session_id>/already")
@@ -172,6 +212,9 @@ def already(class_session_id: int):
     signup = services.active_signup(class_session_id, draft["phone"]) if draft else None
     if signup is None:
         return redirect(url_for("signups.join", class_session_id=class_session_id))
+    if not is_station_tablet(kiosk_community()):  # no name, no schedule from a number
+        return render_template("signups/already.html", signup=None,
+                               info=services.describe_one(class_session), position=None)
     return render_template("signups/already.html", signup=signup,
                            info=services.describe_one(class_session),
                            position=services.queue_position(signup))
@@ -180,13 +223,27 @@ def already(class_session_id: int):
 # ---------- 我的报名 ----------
 
 
+def _on_tablet() -> bool:
+    return is_station_tablet(kiosk_community())
+
+
+def _found_signups(phone: str) -> list[Signup]:
+    """我的报名: the number's sign-ups at the tablet; on a phone those its code found."""
+    signups = services.signups_of(kiosk_community_or_404().id, phone)
+    if _on_tablet():
+        return signups
+    found = set(browser.get(MINE_IDS, []))
+    return [s for s in signups if s.id in found]
+
+
 @bp.get("/classes/mine")
 @public
 def mine():
     phone = browser.get(PHONE)
-    if not phone:
-        return render_template("signups/mine_find.html", values={}, errors={})
-    signups = services.signups_of(kiosk_community_or_404().id, phone)
+    if not phone or not (_on_tablet() or browser.get(MINE_IDS)):
+        return render_template("signups/mine_find.html", values={}, errors={},
+                               with_code=not _on_tablet())
+    signups = _found_signups(phone)
     return render_template("signups/mine.html", phone=phone, signups=signups,
                            positions=services.queue_positions(signups), now=utcnow())
 
@@ -195,12 +252,29 @@ def mine():
 @public
 def find_mine():
     raw_phone = form_text("phone", 40)
+    on_tablet = _on_tablet()
+
+    def again(errors, status=422):
+        return page_or_fragment("signups/mine_find.html", "signups/_find_form.html",
+                                status=status, errors=errors, with_code=not on_tablet,
+                                values={"phone": normalise_phone(raw_phone)})
+
     try:
         phone = services.check_phone(raw_phone)
     except Invalid as invalid:
-        return page_or_fragment("signups/mine_find.html", "signups/_find_form.html",
-                                status=422, errors=invalid.errors,
-                                values={"phone": normalise_phone(raw_phone)})
+        return again(invalid.errors)
+    if not on_tablet:  # a number alone shows nothing on a phone: the receipt's code too
+        try:
+            ratelimit.count("signup_lookup", device_id(), client_address())
+        except ratelimit.RateLimited as limited:
+            return again({"code": _("试的次数太多了。请 %(minutes)s 分钟后再试。",
+                                    minutes=limited.minutes)}, 429)
+        code = "".join(ch for ch in form_text("code", 20) if ch.isdigit())
+        found = [s.id for s in services.signups_of(kiosk_community_or_404().id, phone)
+                 if services.cancel_code_matches(s, code)]
+        if not found:
+            return again({"code": _("号码或取消码不对。取消码在报名成功的那一页上。")})
+        browser[MINE_IDS] = found
     browser[PHONE] = phone
     return go_to(url_for("signups.mine"))
 
@@ -209,13 +283,15 @@ def find_mine():
 @public
 def forget_mine():
     browser.pop(PHONE, None)
+    browser.pop(MINE_IDS, None)
     return go_to(url_for("signups.mine"))
 
 
 def _my_signup(signup_id: int) -> Signup:
-    # Another number's sign-up (a guessed id) is the same 404 as none at all.
+    # Another number's sign-up (a guessed id) is the same 404 as none at all; on a phone, so
+    # is one its cancel code did not find.
     signup = services.signup_of(signup_id, browser.get(PHONE), kiosk_community_or_404().id)
-    if signup is None:
+    if signup is None or not (_on_tablet() or signup_id in browser.get(MINE_IDS, [])):
         abort(404)
     return signup
 

@@ -14,7 +14,13 @@ from ...extensions import db
 from ...i18n import local_zone
 from ...qr import public_url, qr_png, qr_svg, qr_svg_inline
 from ...responses import fragment, go_to, page_or_fragment, wants_fragment
-from ...staff.auth import current_staff, form_community_id, require_community, staff_record_or_404
+from ...staff.auth import (
+    current_staff,
+    form_community_id,
+    password_only,
+    require_community,
+    staff_record_or_404,
+)
 from ...staff.models import ADMIN, FACILITATOR, VOLUNTEER, Staff
 from ...staff.services import communities_for
 from ...validation import Invalid, clean_text, id_or_none, parse_day, parse_id, parse_page
@@ -159,6 +165,7 @@ def _export(file_format: str):
 @bp.get("/staff/suggestions/export.csv")
 @writes_on_get
 @staff_only(*DECIDERS)
+@password_only
 def export_csv():
     """The inbox as filtered, as CSV (UTF-8 with BOM, formula-safe)."""
     return _export("csv")
@@ -167,6 +174,7 @@ def export_csv():
 @bp.get("/staff/suggestions/export.xlsx")
 @writes_on_get
 @staff_only(*DECIDERS)
+@password_only
 def export_xlsx():
     return _export("xlsx")
 

@@ -13,7 +13,7 @@ from ...exports import csv_response, xlsx_response
 from ...extensions import db
 from ...i18n import local_zone
 from ...responses import go_to
-from ...staff.auth import current_staff, form_community_id, staff_record_or_404
+from ...staff.auth import current_staff, form_community_id, password_only, staff_record_or_404
 from ...validation import Invalid
 from .. import services
 from ..models import CLOSED, HAND, PASS, PHONE, Commitment, Meeting
@@ -233,11 +233,13 @@ def _minutes_download(meeting_id: int, extension: str):
 
 @bp.get("/staff/votes/<int:meeting_id>/minutes.csv")
 @staff_only(*RUNNERS)
+@password_only
 def minutes_csv(meeting_id: int):
     return _minutes_download(meeting_id, "csv")
 
 
 @bp.get("/staff/votes/<int:meeting_id>/minutes.xlsx")
 @staff_only(*RUNNERS)
+@password_only
 def minutes_xlsx(meeting_id: int):
     return _minutes_download(meeting_id, "xlsx")

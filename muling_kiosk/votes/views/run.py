@@ -13,6 +13,8 @@ from ...qr import qr_svg_inline
 from ...responses import fragment, go_to, page_or_fragment, wants_fragment
 from ...staff.auth import SESSION_KEY, current_staff, staff_record_or_404
 from ...staff.services import end_session
+from ...stations import services as station_services
+from ...stations.current import current_station, ensure_demo_station, require_station_tablet
 from ...validation import Invalid
 from .. import services
 from ..models import CHANNELS, RULES, AgendaItem, Meeting, Poll
@@ -270,6 +272,10 @@ def hand_over(poll_id: int):
     poll = staff_record_or_404(Poll, poll_id)
     if not (poll.is_open and poll.channel_pass):
         return go_to(url_for("votes.run_poll", poll_id=poll.id))
+    community = poll.item.meeting.community
+    require_station_tablet(community)  # only the community's tablet is passed round
+    station = current_station() or ensure_demo_station(community)  # demo: no enrollment
+    station_services.arm_ballot(station, poll.id)
     end_session(session.pop(SESSION_KEY, None), reason="staff.lock_tablet")
     db.session.commit()
     return go_to(url_for("votes.ballot", poll_id=poll.id),

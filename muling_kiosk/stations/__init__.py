@@ -1,0 +1,1 @@
+"""Station tablets: a device an admin enrolled as a community's shared tablet."""
