@@ -80,12 +80,13 @@ def test_wrong_pins_are_counted_per_tablet_and_someone_elses_success_clears_noth
 def test_a_success_does_not_clear_the_addresss_count_of_other_accounts(make_staff):
     make_staff(username="mine", password="right password")
     now = utcnow()
-    for name in ("victim1", "victim2", "victim3", "victim4"):
+    per_address = services.PASSWORD_FAILURES["client"]
+    for number in range(1, per_address):
         with pytest.raises(Invalid):
-            services.authenticate(name, "wrong", "10.7.7.7", now=now)
+            services.authenticate(f"victim{number}", "wrong", "10.7.7.7", now=now)
     services.authenticate("mine", "right password", "10.7.7.7", now=now)
     with pytest.raises(Invalid):
-        services.authenticate("victim5", "wrong", "10.7.7.7", now=now)
+        services.authenticate(f"victim{per_address}", "wrong", "10.7.7.7", now=now)
     with pytest.raises(services.LockedOut):
         services.authenticate("mine", "right password", "10.7.7.7", now=now)
 
