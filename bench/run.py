@@ -59,7 +59,10 @@ def base_env(database_url: str) -> dict:
                 # The writes and the burst send far more than 5 suggestions in 10 minutes
                 # from one address; the limit itself is checked in the PostgreSQL run.
                 "MULING_SUGGESTION_RATE_LIMIT": "1000000 per minute",
-                "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": "1000000 per minute"})
+                "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": "1000000 per minute",
+                # The live display's 200 watchers follow one meeting from one address: the
+                # caps on TV streams (votes/live.py) are measured by bench/connections.py.
+                "MULING_TV_STREAMS_PER_MEETING": "0", "MULING_TV_STREAMS_PER_ADDRESS": "0"})
     return env
 
 

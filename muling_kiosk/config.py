@@ -32,6 +32,8 @@ ENV_SETTINGS = {
     "MULING_DRAFT_ADDRESS_RATE_LIMIT": ("DRAFT_ADDRESS_RATE_LIMIT", str),
     "MULING_UPLOAD_MB_RATE_LIMIT": ("UPLOAD_MB_RATE_LIMIT", str),
     "MULING_UPLOAD_MB_ADDRESS_RATE_LIMIT": ("UPLOAD_MB_ADDRESS_RATE_LIMIT", str),
+    "MULING_TV_STREAMS_PER_MEETING": ("TV_STREAMS_PER_MEETING", int),
+    "MULING_TV_STREAMS_PER_ADDRESS": ("TV_STREAMS_PER_ADDRESS", int),
 }
 
 
@@ -110,6 +112,11 @@ class Defaults:
     # 我的报名 on a phone (number and cancel code): tries per device and per address.
     SIGNUP_LOOKUP_RATE_LIMIT = "10 per hour"
     SIGNUP_LOOKUP_ADDRESS_RATE_LIMIT = "60 per hour"
+    # Open TV event streams (each holds a server thread), per meeting and per client address,
+    # counted in each server process (votes/live.py); 0: no cap. A display beyond a cap asks
+    # again every few seconds instead.
+    TV_STREAMS_PER_MEETING = 20
+    TV_STREAMS_PER_ADDRESS = 4
 
 
 def load_config(app, test_config: dict | None) -> None:

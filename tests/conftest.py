@@ -48,7 +48,7 @@ def pytest_configure(config):
         time_machine.travel(datetime.fromisoformat(wall_clock), tick=True).start()
 
 pytest_plugins = ["tests.factories", "tests.factories_signups", "tests.factories_votes",
-                  "tests.factories_suggestions", "tests.factories_stations"]
+                  "tests.factories_suggestions", "tests.factories_stations", "tests.tv_displays"]
 
 
 class KioskClient(FlaskClient):

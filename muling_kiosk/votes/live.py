@@ -9,6 +9,13 @@ is kept briefly, so two hundred displays woken by one change cost one render.
 
 (Measured in bench/README.md against the first mechanism, a display asking every second,
 and against long polling, which woke every display with a whole request each time.)
+
+An open stream holds one of the server's threads. StreamSlots caps them per meeting and per
+client address (TV_STREAMS_PER_MEETING, TV_STREAMS_PER_ADDRESS), counted in each server
+process: with W worker processes a meeting may hold up to W × the cap. A display beyond a cap
+gets the display now and `retry:` in a short answer that ends at once, so its browser asks
+again after REFUSED_RETRY_SECONDS: it follows the meeting a few seconds late instead of
+holding a thread.
 """
 
 import threading
@@ -25,6 +32,40 @@ POLL_INTERVAL = 0.1  # seconds between the watcher's reads while someone waits
 KEEPALIVE_SECONDS = 20  # a quiet stream sends a comment this often
 STREAM_SECONDS = 300  # then the stream ends and the browser opens a new one
 IDLE_EXIT_SECONDS = 30  # the watcher thread ends when nobody has waited for this long
+REFUSED_RETRY_SECONDS = 5  # a display beyond a cap asks again this often
+
+
+class StreamSlots:
+    """The open event streams of this process, by meeting and by client address.
+    take() gives a release function, or None when a cap is reached (0: no cap). A stream
+    whose TV went away is noticed at its next write (a keep-alive at most), then released."""
+
+    def __init__(self, per_meeting: int, per_address: int):
+        self.per_meeting, self.per_address = per_meeting, per_address
+        self.meetings: dict[str, int] = {}
+        self.addresses: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def take(self, token: str, address: str) -> Callable[[], None] | None:
+        with self.lock:
+            if (self.per_meeting and self.meetings.get(token, 0) >= self.per_meeting) or (
+                    self.per_address and self.addresses.get(address, 0) >= self.per_address):
+                return None
+            self.meetings[token] = self.meetings.get(token, 0) + 1
+            self.addresses[address] = self.addresses.get(address, 0) + 1
+        released = []
+
+        def release() -> None:
+            with self.lock:
+                if released:  # once, however many times the server closes the response
+                    return
+                released.append(True)
+                for counts, key in ((self.meetings, token), (self.addresses, address)):
+                    counts[key] -= 1
+                    if not counts[key]:
+                        del counts[key]
+
+        return release
 
 
 class VersionWatcher:
@@ -147,6 +188,8 @@ def watcher_for(app) -> VersionWatcher:
             if "watcher" not in state:
                 state["watcher"] = VersionWatcher(db.engine)
                 state["renders"] = RenderCache()
+                state["slots"] = StreamSlots(app.config["TV_STREAMS_PER_MEETING"],
+                                             app.config["TV_STREAMS_PER_ADDRESS"])
     return state["watcher"]
 
 
@@ -160,6 +203,11 @@ def stop(app) -> None:
 def render_cache_for(app) -> RenderCache:
     watcher_for(app)
     return app.extensions["muling_tv"]["renders"]
+
+
+def slots_for(app) -> StreamSlots:
+    watcher_for(app)
+    return app.extensions["muling_tv"]["slots"]
 
 
 def sse_event(name: str, html: str) -> str:
@@ -191,3 +239,9 @@ def display_events(app, token: str, version: int, locale: str,
             continue
         shown = latest
         yield sse_event("display", body(shown))
+
+
+def refused_events(app, token: str, version: int, locale: str, render: Callable[[], str]) -> str:
+    """The whole answer to a display beyond a cap: the display now, and when to ask again."""
+    html = render_cache_for(app).get_or_render((token, version, locale), render)
+    return f"retry: {REFUSED_RETRY_SECONDS * 1000}\n" + sse_event("display", html)

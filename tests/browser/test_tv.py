@@ -336,3 +336,26 @@ def test_the_longest_description_never_scrolls_the_tv(browser, live_server, make
     seen = measure(tv)
     assert seen["scroll"] <= 0
     context.close()
+
+
+def test_a_tv_beyond_the_stream_cap_still_follows_the_meeting(browser, live_server, app,
+                                                               make_poll, displays):
+    """The meeting already has as many open streams as its cap allows (votes/live.py): the
+    TV's stream is answered at once with the display and `retry: 5000`; its browser asks
+    again 5 s later and shows the change then."""
+    app.config["TV_STREAMS_PER_MEETING"] = 1
+    poll = make_poll(question="是否同意建充电棚？")
+    token = poll.item.meeting.display_token
+    assert displays(live_server, token, address="127.0.0.2").is_open  # the one allowed
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 720})
+    tv = context.new_page()
+    refused = []
+    tv.on("response", lambda answer: refused.append(answer.url) if "/events" in answer.url
+          else None)
+    tv.goto(f"/vote/tv/{token}")
+    expect(tv.locator(".tv-status")).to_contain_text("正在投票 · 已投 0 票")
+    services.set_hand_total(poll.id, poll.options[0].id, 4)
+    commit()
+    expect(tv.locator(".tv-bar-row").first).to_contain_text("4 票 · 100%", timeout=12_000)
+    assert len(refused) >= 2  # it asked again rather than holding a stream
+    context.close()

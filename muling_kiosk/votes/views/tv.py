@@ -1,7 +1,9 @@
 """The TV in the meeting room: the current item, its vote and result, and the QR code to vote
 by phone (/vote/tv/<token>: the link and QR code on the facilitator's TV screen, or on the
 meeting's console page). Nobody touches it: it follows the meeting over server-sent events
-(/events, live.py), or by asking every second where a stream cannot stay open (/state)."""
+(/events, live.py), or by asking every second where a stream cannot stay open (/state).
+Streams are capped per meeting and per address (live.StreamSlots): a display beyond a cap is
+answered at once with the display and asks again a few seconds later."""
 
 import unicodedata
 
@@ -64,11 +66,18 @@ def tv_events(tv_token: str):
         with force_locale(locale):
             return render_template("votes/_tv_body.html", **_tv_context(meeting))
 
-    events = live.display_events(current_app._get_current_object(), tv_token, version, locale,
-                                 render)
+    app = current_app._get_current_object()
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    release = live.slots_for(app).take(tv_token, request.remote_addr or "")
+    if release is None:  # beyond a cap: the display now, and ask again in a few seconds
+        return Response(live.refused_events(app, tv_token, version, locale, render),
+                        mimetype="text/event-stream", headers=headers)
+    events = live.display_events(app, tv_token, version, locale, render)
     db.session.remove()  # the stream waits without a database connection
-    return Response(stream_with_context(events), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response = Response(stream_with_context(events), mimetype="text/event-stream",
+                        headers=headers)
+    response.call_on_close(release)  # the server closes every response, even one never read
+    return response
 
 
 def text_length(text: str | None) -> str:
