@@ -70,10 +70,17 @@ def _schedule_values(values: dict, now: datetime) -> tuple[datetime, int]:
     return starts_at, minutes
 
 
+class AddedSessions(list):
+    """The sessions added, and how many of those asked for existed already (`skipped`)."""
+
+    skipped = 0
+
+
 def add_sessions(course: Course, values: dict, now: datetime | None = None
-                 ) -> list[ClassSession]:
+                 ) -> AddedSessions:
     """One session, or a weekly series ("every Tuesday 9:00 for 8 weeks"): the same weekday
-    and wall-clock time each week. A session already at that time is not added twice."""
+    and wall-clock time each week. A session already at that time is not added twice; when
+    every one asked for exists already, Invalid says that nothing was added."""
     now = now or utcnow()
     errors = {}
     weeks = int_in(values.get("weeks") or 1, 1, WEEKS_MAX)
@@ -91,11 +98,12 @@ def add_sessions(course: Course, values: dict, now: datetime | None = None
     first_local = first.astimezone(local_zone())
     existing = set(db.session.scalars(select(ClassSession.starts_at)
                                       .where(ClassSession.course_id == course.id)))
-    added = []
+    added = AddedSessions()
     for week in range(weeks):
         starts_at = local_datetime(first_local.date() + timedelta(weeks=week),
                                    first_local.timetz().replace(tzinfo=None))
         if starts_at in existing:
+            added.skipped += 1
             continue
         session = ClassSession(course=course, community_id=course.community_id,
                                starts_at=starts_at,
@@ -103,6 +111,9 @@ def add_sessions(course: Course, values: dict, now: datetime | None = None
                                capacity=capacity, status=OPEN)
         db.session.add(session)
         added.append(session)
+    if not added:
+        raise Invalid({"day": _l("Every one of these sessions exists already: nothing was "
+                                 "added.")})
     db.session.flush()
     for session in added:
         record("signups.add_session", session, after=snapshot(session, SESSION_FIELDS))

@@ -110,9 +110,12 @@ def add_sessions(course_id: int):
             errors = invalid.errors
         else:
             db.session.commit()
-            return go_to(url_for("signups.course", course_id=course.id),
-                         ngettext("%(num)s session added.", "%(num)s sessions added.",
-                                  len(added)))
+            message = ngettext("%(num)s session added.", "%(num)s sessions added.", len(added))
+            if added.skipped:
+                message = _("%(added)s %(existing)s", added=message, existing=ngettext(
+                    "%(num)s existed already and is left as it was.",
+                    "%(num)s existed already and are left as they were.", added.skipped))
+            return go_to(url_for("signups.course", course_id=course.id), message)
     return page_or_fragment("signups/console/sessions_form.html",
                             "signups/console/_sessions_form.html", status=422 if errors else 200,
                             course=course, values=values, errors=errors)
