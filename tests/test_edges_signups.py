@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from muling_kiosk.database import utcnow
 from muling_kiosk.extensions import db
+from muling_kiosk.i18n import format_when
 from muling_kiosk.signups import services
 from muling_kiosk.signups.models import ClassSession
 from muling_kiosk.validation import Invalid
@@ -61,3 +62,33 @@ def test_the_console_says_nothing_was_added_when_the_sessions_exist(client, make
     status = page(client.get(partly.location))
     assert "已添加 1 节课。另有 1 节已经有了，保持不变。" in status
     assert sessions_of(course) == 2
+
+
+# ---------- the roster's and the course list's columns ----------
+
+
+def test_the_roster_shows_when_and_how_each_person_signed_up(client, make_staff, sign_in,
+                                                            make_signup):
+    signed_at = utcnow().replace(microsecond=0) - timedelta(days=1, hours=2)
+    signup = make_signup(name="王秀英", created_at=signed_at)
+    sign_in(client, make_staff("volunteer"))
+    roster = page(client.get(f"/staff/classes/sessions/{signup.session_id}"))
+    header = roster.split("<thead>")[1].split("</thead>")[0]
+    assert "报名时间" in header and "报名方式" in header
+    row = next(r for r in roster.split("<tr>") if "王秀英" in r)
+    cells = [c.split("</td>")[0].strip() for c in row.split("<td")[1:]]
+    assert cells[3].endswith(format_when(signed_at))  # the time under 报名时间
+    assert cells[4].endswith("本人在平板上报名")  # how, under 报名方式
+
+
+def test_the_course_list_counts_sessions_under_a_count_header(client, make_staff, sign_in,
+                                                             make_class_session):
+    session = make_class_session()
+    make_class_session(course=session.course, starts_in=timedelta(days=9))
+    sign_in(client, make_staff("volunteer"))
+    listing = page(client.get("/staff/classes/"))
+    courses_table = listing.split("<h2>课程</h2>")[1]
+    header = courses_table.split("</thead>")[0]
+    assert "节数" in header and "上课时间" not in header
+    row = next(r for r in courses_table.split("<tr>") if session.course.title in r)
+    assert "<td>2</td>" in row

@@ -49,7 +49,7 @@ def call_list(session: ClassSession) -> list[Signup]:
 
 def roster_table(session: ClassSession) -> tuple[list[str], list[list]]:
     """The export: everyone with a place, then the queue; numbers whole (staff call them)."""
-    header = [_("No."), _("Full name"), _("Mobile number"), _("Status"), _("Signed up"),
+    header = [_("No."), _("Full name"), _("Mobile number"), _("Status"), _("Signed up at"),
               _("Signed up by"), _("Checked in")]
     confirmed, waiting = roster(session)
     rows = []
