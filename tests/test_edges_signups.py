@@ -9,7 +9,7 @@ from muling_kiosk.database import utcnow
 from muling_kiosk.extensions import db
 from muling_kiosk.i18n import format_when
 from muling_kiosk.signups import services
-from muling_kiosk.signups.models import ClassSession
+from muling_kiosk.signups.models import CONFIRMED, WAITING, WITHDRAWN, ClassSession
 from muling_kiosk.validation import Invalid
 
 
@@ -92,3 +92,38 @@ def test_the_course_list_counts_sessions_under_a_count_header(client, make_staff
     assert "节数" in header and "上课时间" not in header
     row = next(r for r in courses_table.split("<tr>") if session.course.title in r)
     assert "<td>2</td>" in row
+
+
+# ---------- taking someone off the list asks first ----------
+
+
+def test_taking_someone_off_asks_first_naming_the_person_the_session_and_who_moves_up(
+        client, make_staff, sign_in, make_class_session, make_signup):
+    session = make_class_session(capacity=1)
+    first = make_signup(session=session, name="王秀英")
+    second = make_signup(session=session, name="李桂兰", status=WAITING)
+    sign_in(client, make_staff("facilitator"))
+    roster = page(client.get(f"/staff/classes/sessions/{session.id}"))
+    url = f"/staff/classes/signups/{first.id}/cancel"
+    assert f'href="{url}"' in roster  # a link to the question, not a one-click form
+    question = page(client.get(url))
+    assert f"将王秀英从{session.title}的名单中移出？" in question
+    assert format_when(session.starts_at) in question
+    assert "候补第一位李桂兰将转为正式报名" in question
+    unconfirmed = post(client, url, {})  # an old one-click form: asks instead of acting
+    assert unconfirmed.status_code == 200 and "移出？" in page(unconfirmed)
+    db.session.expire_all()
+    assert (first.status, second.status) == (CONFIRMED, WAITING)
+    done = post(client, url, {"confirm": "yes"})
+    assert done.status_code == 303
+    assert "李桂兰 从候补转为正式报名" in page(client.get(done.location))
+    db.session.expire_all()
+    assert (first.status, second.status) == (WITHDRAWN, CONFIRMED)
+    again = post(client, url, {"confirm": "yes"})
+    assert "王秀英已经不在名单上了" in page(client.get(again.location))
+
+
+def test_a_volunteer_cannot_open_the_question(client, make_staff, sign_in, make_signup):
+    signup = make_signup()
+    sign_in(client, make_staff("volunteer"))
+    assert client.get(f"/staff/classes/signups/{signup.id}/cancel").status_code == 403

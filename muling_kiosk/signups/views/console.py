@@ -17,7 +17,7 @@ from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff, form_community_id, staff_record_or_404
 from ...validation import Invalid
 from .. import services
-from ..models import CANCELLED, ClassSession, Course, Signup
+from ..models import CANCELLED, CONFIRMED, WAITING, ClassSession, Course, Signup
 from .common import ANY_STAFF, MANAGERS, bp, form_text
 
 # ---------- courses and sessions ----------
@@ -224,15 +224,24 @@ def call_list(class_session_id: int):
                            people=people)
 
 
-@bp.post("/staff/classes/signups/<int:signup_id>/cancel")
+@bp.route("/staff/classes/signups/<int:signup_id>/cancel", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def staff_cancel_signup(signup_id: int):
-    """A resident phoned to cancel: their place goes to the first person waiting."""
+    """A resident phoned to cancel: a page naming the person and the session asks first; then
+    their place goes to the first person waiting, whom the message names."""
     signup = staff_record_or_404(Signup, signup_id, lambda s: s.session.community_id)
+    roster_url = url_for("signups.roster", class_session_id=signup.session_id)
+    if signup.status not in (CONFIRMED, WAITING):
+        return go_to(roster_url, _("%(name)s is not on the list any more.", name=signup.name))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        waiting = services.roster(signup.session)[1]
+        next_up = waiting[0] if signup.status == CONFIRMED and waiting else None
+        return render_template("signups/console/cancel_signup.html", signup=signup,
+                               class_session=signup.session, next_up=next_up)
     promoted = services.cancel_signup(signup.id, staff=current_staff(), allow_started=True)[1]
     db.session.commit()
     message = _("%(name)s is taken off the list.", name=signup.name)
     if promoted:
         message = _("%(name)s is taken off the list; %(next)s moves up from the waiting list.",
                     name=signup.name, next="、".join(p.name for p in promoted))
-    return go_to(url_for("signups.roster", class_session_id=signup.session_id), message)
+    return go_to(roster_url, message)
