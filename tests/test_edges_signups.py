@@ -127,3 +127,58 @@ def test_a_volunteer_cannot_open_the_question(client, make_staff, sign_in, make_
     signup = make_signup()
     sign_in(client, make_staff("volunteer"))
     assert client.get(f"/staff/classes/signups/{signup.id}/cancel").status_code == 403
+
+
+# ---------- a course's new number of places reaches its sessions to come ----------
+
+
+@pytest.fixture
+def four_sessions(make_course, make_class_session, make_signup):
+    """A course of 2 places: one full session to come with one person waiting, one to come
+    holding 3 people in 4 places, one that has started and one cancelled."""
+    course = make_course(capacity=2)
+    full = make_class_session(course=course, capacity=2, starts_in=timedelta(days=2))
+    make_signup(session=full, name="王秀英")
+    make_signup(session=full, name="张建国")
+    waiting = make_signup(session=full, name="李桂兰", status=WAITING)
+    roomy = make_class_session(course=course, capacity=4, starts_in=timedelta(days=9))
+    for name in ("赵一", "钱二", "孙三"):
+        make_signup(session=roomy, name=name)
+    started = make_class_session(course=course, capacity=2, starts_in=timedelta(hours=-1))
+    cancelled = make_class_session(course=course, capacity=2, starts_in=timedelta(days=4),
+                                   status="cancelled")
+    return course, full, roomy, started, cancelled, waiting
+
+
+def test_a_new_course_capacity_applies_to_sessions_to_come_never_below_places_taken(
+        four_sessions):
+    course, full, roomy, started, cancelled, waiting = four_sessions
+    change = services.update_course_and_sessions(
+        course, {**services.course_values(course), "capacity": "3"})
+    db.session.commit()
+    assert (full.capacity, roomy.capacity, started.capacity, cancelled.capacity) == (3, 3, 2, 2)
+    assert change.changed == [full, roomy] and change.kept == []
+    assert [p.name for p in change.promoted] == ["李桂兰"] and waiting.status == CONFIRMED
+    fewer = services.update_course_and_sessions(
+        course, {**services.course_values(course), "capacity": "1"})
+    db.session.commit()
+    assert course.capacity == 1 and (full.capacity, roomy.capacity) == (3, 3)
+    assert fewer.kept == [(full, 3), (roomy, 3)] and fewer.changed == []
+    same = services.update_course_and_sessions(course, {**services.course_values(course),
+                                                        "teacher": "李文静"})
+    assert same.changed == same.kept == same.promoted == []
+
+
+def test_editing_the_course_capacity_says_what_changed(client, make_staff, sign_in,
+                                                       four_sessions):
+    course, full, roomy, *_rest = four_sessions
+    sign_in(client, make_staff("facilitator"))
+    form = {**services.course_values(course), "capacity": "3"}
+    saved = post(client, f"/staff/classes/{course.id}/edit", form)
+    assert saved.status_code == 303
+    said = page(client.get(saved.location))
+    assert "已保存。新的名额已用于以后的 2 节课。1 人从候补转为正式报名。" in said
+    fewer = post(client, f"/staff/classes/{course.id}/edit", {**form, "capacity": "2"})
+    said = page(client.get(fewer.location))
+    assert (f"{format_when(full.starts_at)}的课保留 3 个名额：已有 3 人报上名。" in said
+            and f"{format_when(roomy.starts_at)}的课保留 3 个名额" in said)

@@ -13,12 +13,13 @@ from ...access import staff_only
 from ...database import utcnow, writes_on_get
 from ...exports import csv_response, xlsx_response
 from ...extensions import db
+from ...i18n import format_when
 from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff, form_community_id, staff_record_or_404
 from ...validation import Invalid
 from .. import services
 from ..models import CANCELLED, CONFIRMED, WAITING, ClassSession, Course, Signup
-from .common import ANY_STAFF, MANAGERS, bp, form_text
+from .common import ANY_STAFF, MANAGERS, bp, form_text, sentences
 
 # ---------- courses and sessions ----------
 
@@ -83,16 +84,33 @@ def edit_course(course_id: int):
     if request.method == "POST":
         values = _course_form_values()
         try:
-            services.update_course(course, values)
+            change = services.update_course_and_sessions(course, values, staff=current_staff())
         except Invalid as invalid:
             errors = invalid.errors
             db.session.rollback()
         else:
+            message = _capacity_message(change)  # before the commit expires the sessions
             db.session.commit()
-            return go_to(url_for("signups.course", course_id=course.id), _("Saved."))
+            return go_to(url_for("signups.course", course_id=course.id), message)
     return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
                             status=422 if errors else 200, course=course, values=values,
                             errors=errors, categories=services.category_choices(), communities=[])
+
+
+def _capacity_message(change) -> str:
+    """Saved, and what a new number of places did to the sessions to come."""
+    kept = [_("%(when)s keeps %(num)s places: %(num)s people have one already.",
+              when=format_when(session.starts_at), num=places)
+            for session, places in change.kept]
+    return sentences(
+        _("Saved."),
+        ngettext("The new number of places applies to %(num)s session to come.",
+                 "The new number of places applies to %(num)s sessions to come.",
+                 len(change.changed)) if change.changed else "",
+        *kept,
+        ngettext("%(num)s person moved up from the waiting list.",
+                 "%(num)s people moved up from the waiting list.",
+                 len(change.promoted)) if change.promoted else "")
 
 
 @bp.route("/staff/classes/<int:course_id>/sessions/new", methods=["GET", "POST"])
@@ -112,7 +130,7 @@ def add_sessions(course_id: int):
             db.session.commit()
             message = ngettext("%(num)s session added.", "%(num)s sessions added.", len(added))
             if added.skipped:
-                message = _("%(added)s %(existing)s", added=message, existing=ngettext(
+                message = sentences(message, ngettext(
                     "%(num)s existed already and is left as it was.",
                     "%(num)s existed already and are left as they were.", added.skipped))
             return go_to(url_for("signups.course", course_id=course.id), message)
