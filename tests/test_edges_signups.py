@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from muling_kiosk.audit.models import AuditEvent
 from muling_kiosk.database import utcnow
 from muling_kiosk.extensions import db
 from muling_kiosk.i18n import format_when
@@ -177,8 +178,48 @@ def test_editing_the_course_capacity_says_what_changed(client, make_staff, sign_
     saved = post(client, f"/staff/classes/{course.id}/edit", form)
     assert saved.status_code == 303
     said = page(client.get(saved.location))
-    assert "已保存。新的名额已用于以后的 2 节课。1 人从候补转为正式报名。" in said
+    assert saved.location.endswith(f"/staff/classes/{course.id}/moved-up")
+    assert "已保存。新的名额已用于以后的 2 节课。1 人从候补转为正式报名：李桂兰。" in said
     fewer = post(client, f"/staff/classes/{course.id}/edit", {**form, "capacity": "2"})
     said = page(client.get(fewer.location))
     assert (f"{format_when(full.starts_at)}的课保留 3 个名额：已有 3 人报上名。" in said
             and f"{format_when(roomy.starts_at)}的课保留 3 个名额" in said)
+
+
+# ---------- adding places says who moved up and leads to the call list ----------
+
+
+def test_more_places_in_a_session_return_who_moved_up_and_they_are_on_the_call_list(
+        make_class_session, make_signup):
+    session = make_class_session(capacity=1)
+    make_signup(session=session, name="王秀英")
+    waiting = make_signup(session=session, name="李桂兰", status=WAITING)
+    make_signup(session=session, name="周明", status=WAITING)
+    values = {**services.session_values(session), "capacity": "2"}
+    changed, promoted = services.update_session(session.id, values)
+    db.session.commit()
+    assert changed.capacity == 2 and promoted == [waiting]
+    assert [s.name for s in services.moved_up(session.course, utcnow())] == ["李桂兰"]
+    assert services.moved_up(session.course, session.starts_at) == []  # once it has started
+
+
+def test_adding_places_names_who_moved_up_and_opens_the_call_list(
+        client, make_staff, sign_in, make_class_session, make_signup):
+    session = make_class_session(capacity=1)
+    make_signup(session=session, name="王秀英")
+    make_signup(session=session, name="李桂兰", phone="13912345678", status=WAITING)
+    sign_in(client, make_staff("facilitator"))
+    values = {**services.session_values(session), "capacity": "2"}
+    saved = post(client, f"/staff/classes/sessions/{session.id}/edit", values)
+    assert saved.status_code == 303
+    assert saved.location.endswith(f"/staff/classes/{session.course_id}/moved-up")
+    listing = page(client.get(saved.location))
+    assert "1 人从候补转为正式报名：李桂兰。请打电话告诉他们（名单在下面）。" in listing
+    table = listing.split("<tbody>")[1]
+    assert "李桂兰" in table and "139 1234 5678" in table and "王秀英" not in table
+    course_page = page(client.get(f"/staff/classes/{session.course_id}"))
+    assert f'href="/staff/classes/{session.course_id}/moved-up"' in course_page
+    actions = list(db.session.scalars(select(AuditEvent.action)))
+    assert "signups.call_list" in actions and "signups.promote" in actions
+    unchanged = post(client, f"/staff/classes/sessions/{session.id}/edit", values)
+    assert unchanged.location.endswith(f"/staff/classes/sessions/{session.id}")

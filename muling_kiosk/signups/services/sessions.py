@@ -122,9 +122,10 @@ def add_sessions(course: Course, values: dict, now: datetime | None = None
     return added
 
 
-def update_session(session_id: int, values: dict, now: datetime | None = None) -> ClassSession:
+def update_session(session_id: int, values: dict, now: datetime | None = None, staff=None
+                   ) -> tuple[ClassSession, list[Signup]]:
     """New time, length, places or sign-up open/closed. Fewer places than people already
-    signed up is refused; more places let the first people waiting move up."""
+    signed up is refused; more places let the first people waiting move up (returned)."""
     now = now or utcnow()
     session = lock_session(session_id)
     errors = {}
@@ -160,8 +161,7 @@ def update_session(session_id: int, values: dict, now: datetime | None = None) -
     db.session.flush()
     record("signups.update_session", session, before=before,
            after=snapshot(session, SESSION_FIELDS))
-    fill_from_queue(session, now)
-    return session
+    return session, fill_from_queue(session, now, staff)
 
 
 @dataclass

@@ -91,7 +91,8 @@ def edit_course(course_id: int):
         else:
             message = _capacity_message(change)  # before the commit expires the sessions
             db.session.commit()
-            return go_to(url_for("signups.course", course_id=course.id), message)
+            return go_to(url_for("signups.moved_up" if change.promoted else "signups.course",
+                                 course_id=course.id), message)
     return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
                             status=422 if errors else 200, course=course, values=values,
                             errors=errors, categories=services.category_choices(), communities=[])
@@ -108,9 +109,31 @@ def _capacity_message(change) -> str:
                  "The new number of places applies to %(num)s sessions to come.",
                  len(change.changed)) if change.changed else "",
         *kept,
-        ngettext("%(num)s person moved up from the waiting list.",
-                 "%(num)s people moved up from the waiting list.",
-                 len(change.promoted)) if change.promoted else "")
+        _moved_up_message(change.promoted))
+
+
+def _moved_up_message(promoted: list) -> str:
+    """How many moved up and who; the page it leads to is the list of whom to call."""
+    if not promoted:
+        return ""
+    return ngettext("%(num)s person moved up from the waiting list: %(names)s. Please call "
+                    "them (the list is below).",
+                    "%(num)s people moved up from the waiting list: %(names)s. Please call "
+                    "them (the list is below).", len(promoted),
+                    names="、".join(p.name for p in promoted))
+
+
+@bp.get("/staff/classes/<int:course_id>/moved-up")
+@writes_on_get
+@staff_only(*MANAGERS)
+def moved_up(course_id: int):
+    """Whom to call: people moved up from a waiting list into the course's sessions to come,
+    with whole numbers (recorded in the audit log)."""
+    course = staff_record_or_404(Course, course_id)
+    people = services.moved_up(course, utcnow())
+    services.record_moved_up_disclosure(course, len(people))
+    db.session.commit()
+    return render_template("signups/console/moved_up.html", course=course, people=people)
 
 
 @bp.route("/staff/classes/<int:course_id>/sessions/new", methods=["GET", "POST"])
@@ -148,14 +171,19 @@ def edit_session(class_session_id: int):
         values = {name: form_text(name, 20)
                   for name in ("day", "start", "minutes", "capacity", "status")}
         try:
-            services.update_session(class_session.id, values)
+            promoted = services.update_session(class_session.id, values,
+                                               staff=current_staff())[1]
         except Invalid as invalid:
             errors = invalid.errors
             db.session.rollback()
         else:
+            message = sentences(_("Saved."), _moved_up_message(promoted))
             db.session.commit()
+            if promoted:
+                return go_to(url_for("signups.moved_up", course_id=class_session.course_id),
+                             message)
             return go_to(url_for("signups.roster", class_session_id=class_session.id),
-                         _("Saved."))
+                         message)
     return page_or_fragment("signups/console/session_form.html",
                             "signups/console/_session_form.html", status=422 if errors else 200,
                             class_session=class_session, values=values, errors=errors)
