@@ -46,3 +46,35 @@ def test_the_untouched_new_account_form_makes_a_volunteer_not_a_subdistrict_admi
     person = db.session.scalar(select(Staff).where(Staff.username == "zhaomin"))
     assert (person.role, person.community_id) == ("volunteer",
                                                   subdistrict_admin.community_ids()[0])
+
+
+# ---------- the dashboard offers only what the role may open ----------
+
+
+def test_may_open_follows_the_routes_declared_roles(app, make_staff):
+    from flask import g
+
+    from muling_kiosk.staff.auth import may_open
+
+    with app.test_request_context("/staff/"):
+        g.current_staff, g.staff_via = make_staff("volunteer"), "console"
+        assert may_open("signups.staff_courses") and may_open("suggestions.inbox")
+        assert not may_open("signups.export_roster_xlsx")
+        assert not may_open("suggestions.export_csv") and not may_open("audit.index")
+        assert not may_open("no.such.endpoint")
+    with app.test_request_context("/staff/"):
+        g.current_staff, g.staff_via = make_staff("admin"), "console"
+        assert may_open("suggestions.export_csv") and may_open("audit.index")
+
+
+def test_the_volunteers_dashboard_promises_nothing_that_answers_403(client, make_staff,
+                                                                   sign_in):
+    for role in ("volunteer", "facilitator", "admin"):
+        browser = client.application.test_client()
+        sign_in(browser, make_staff(role))
+        dashboard = page(browser.get("/staff/"))
+        cards = dashboard.split('class="console-cards"')[1].split("</section>")[0]
+        offers_downloads = "导出表格" in cards and "名单打印或下载" in cards
+        assert offers_downloads == (role != "volunteer"), role
+        for href in re.findall(r'href="(/staff/[^"]*)"', cards):
+            assert browser.get(href.replace("&amp;", "&")).status_code != 403, (role, href)
