@@ -288,10 +288,11 @@ def test_a_weekly_series_meets_on_the_same_weekday_and_local_time(make_course):
     assert {s.strftime("%H:%M") for s in starts} == {"09:00"}
     assert {s.capacity for s in added} == {12}
     assert all(s.ends_at - s.starts_at == timedelta(minutes=90) for s in added)
-    # Sent twice (a double click): nothing new.
-    again = services.add_sessions(course, {"day": first.isoformat(), "start": "09:00",
-                                           "minutes": "90", "weeks": "8", "capacity": "12"})
-    assert again == []
+    # Sent twice (a double click): nothing new, and it says so.
+    with pytest.raises(Invalid) as caught:
+        services.add_sessions(course, {"day": first.isoformat(), "start": "09:00",
+                                       "minutes": "90", "weeks": "8", "capacity": "12"})
+    assert "没有添加新的课" in str(caught.value.errors["day"])
 
 
 def test_a_series_cannot_start_in_the_past_or_run_forever(make_course):

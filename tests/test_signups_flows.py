@@ -499,7 +499,8 @@ def test_staff_take_someone_off_the_list_and_the_queue_moves_up(client, make_sta
     first = make_signup(session=session, name="王秀英")
     make_signup(session=session, name="李桂兰", status=WAITING)
     sign_in(client, make_staff("facilitator"))
-    answer = post(client, f"/staff/classes/signups/{first.id}/cancel", {}, htmx=True)
+    answer = post(client, f"/staff/classes/signups/{first.id}/cancel", {"confirm": "yes"},
+                  htmx=True)
     assert answer.headers["HX-Redirect"] == f"/staff/classes/sessions/{session.id}"
     assert "李桂兰 从候补转为正式报名" in page(client.get(answer.headers["HX-Redirect"]))
     assert [s.status for s in signups_of(session)] == [WITHDRAWN, CONFIRMED]

@@ -1,7 +1,7 @@
 """板凳议事会 rules, through the services: deciding, counting, closing for good, and the
 data layer that refuses to change a closed poll."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from flask_babel import force_locale
@@ -553,12 +553,13 @@ def test_the_number_present_keeps_every_correction(make_meeting):
     assert db.session.scalar(select(func.count(PresentCount.id))) == 2
 
 
-def test_commitments_are_recorded_and_marked_done(make_meeting):
+def test_commitments_are_recorded_and_marked_done(make_meeting, clock):
     item = make_meeting().items[0]
     commitment = services.add_commitment(item, who="物业公司", what="划出车位",
                                          due_on="2026-12-01")
     db.session.commit()
     assert commitment.due_on == date(2026, 12, 1) and commitment.done_on is None
+    clock.move_to(datetime.fromisoformat("2026-12-02T10:00+08:00"))
     services.set_commitment_done(commitment, "2026-11-28")
     assert commitment.done_on == date(2026, 11, 28)
     services.set_commitment_done(commitment, None)

@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort, g, make_response, redirect, render_template, request, session, url_for
 from flask_htmx import make_response as htmx_response
 
-from ..access import Rule, set_staff_checker
+from ..access import Rule, rule_for, set_staff_checker
 from ..audit.services import set_actor_provider
 from ..extensions import db, htmx
 from ..validation import parse_id
@@ -68,6 +68,15 @@ def require_community(community_id: int | None) -> None:
         abort(404)
 
 
+def may_open(endpoint: str) -> bool:
+    """Whether the signed-in staff member's role may open this route: pages offer only the
+    links that will not answer 403."""
+    rule, staff = rule_for(endpoint), current_staff()
+    if rule is None:
+        return False
+    return rule.is_public or (staff is not None and staff.role in rule.roles)
+
+
 def staff_record_or_404(model, record_id: int, community_of=lambda record: record.community_id):
     """The row with this id, if the signed-in staff member's communities hold it: a missing
     row and another community's are the same 404."""
@@ -97,4 +106,4 @@ def init_app(app) -> None:
 
     @app.context_processor
     def staff_context():
-        return {"current_staff": current_staff, "staff_via": staff_via}
+        return {"current_staff": current_staff, "staff_via": staff_via, "may_open": may_open}

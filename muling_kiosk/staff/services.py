@@ -231,6 +231,15 @@ def communities_for(viewer: Staff) -> list[Community]:
     return [db.session.get(Community, cid) for cid in viewer.community_ids()]
 
 
+def new_account_values(viewer: Staff) -> dict:
+    """What the form for a new account holds before anything is chosen: the least role
+    (volunteer) in the admin's own community, or for a 街道 admin the first community; a
+    whole-subdistrict administrator is made only by choosing both on purpose."""
+    ids = viewer.community_ids()
+    return {"role": VOLUNTEER,
+            "community_id": viewer.community_id or (ids[0] if ids else None)}
+
+
 def _account_errors(username, display_name, role, community_id) -> dict:
     errors = {}
     if not USERNAME.fullmatch(username or ""):

@@ -148,7 +148,7 @@ def people():
 @password_only
 def new_person():
     viewer = current_staff()
-    values, errors = {"community_id": viewer.community_id}, {}
+    values, errors = services.new_account_values(viewer), {}
     if request.method == "POST":
         values = {k: request.form.get(k, "")[:200] for k in ("username", "display_name", "role")}
         values["community_id"] = form_community_id(viewer)

@@ -2,6 +2,7 @@
 sheet, the downloads and the call list after 停课."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ...audit.services import record
 from ...extensions import db
 from ...i18n import format_when, local_zone
-from ..models import ACTIVE, CONFIRMED, WAITING, ClassSession, Signup
+from ..models import ACTIVE, CANCELLED, CONFIRMED, WAITING, ClassSession, Course, Signup
 from .attendance import Attendance, session_attendance
 from .seats import SessionInfo, describe_one
 
@@ -47,9 +48,27 @@ def call_list(session: ClassSession) -> list[Signup]:
     return [s for s in confirmed + waiting if s.phone]
 
 
+def moved_up(course: Course, now: datetime) -> list[Signup]:
+    """Whom to call with good news: people who moved up from the waiting list into a place in
+    one of the course's sessions to come, session by session, in the order they moved up."""
+    return list(db.session.scalars(
+        select(Signup).join(Signup.session)
+        .where(ClassSession.course_id == course.id, ClassSession.starts_at > now,
+               ClassSession.status != CANCELLED, Signup.status == CONFIRMED,
+               Signup.promoted_at.is_not(None))
+        .options(selectinload(Signup.session))
+        .order_by(ClassSession.starts_at, Signup.promoted_at, Signup.id)))
+
+
+def record_moved_up_disclosure(course: Course, people: int) -> None:
+    """The list of people moved up, with whole numbers, was shown (audit log); the caller
+    commits before it leaves."""
+    record("signups.call_list", course, after={"course_id": course.id, "moved_up": people})
+
+
 def roster_table(session: ClassSession) -> tuple[list[str], list[list]]:
     """The export: everyone with a place, then the queue; numbers whole (staff call them)."""
-    header = [_("No."), _("Full name"), _("Mobile number"), _("Status"), _("Signed up"),
+    header = [_("No."), _("Full name"), _("Mobile number"), _("Status"), _("Signed up at"),
               _("Signed up by"), _("Checked in")]
     confirmed, waiting = roster(session)
     rows = []

@@ -1,6 +1,7 @@
 """A course's sessions as staff plan them at the console: one session or a weekly series,
 changing one, and 停课 (cancelling one, with a call list)."""
 
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +14,7 @@ from ...extensions import db
 from ...i18n import local_zone
 from ...privacy import clean_name
 from ...validation import Invalid, parse_day
-from ..models import CANCELLED, CLOSED, OPEN, ClassSession, Course
+from ..models import CANCELLED, CLOSED, OPEN, ClassSession, Course, Signup
 from .base import (
     CAPACITY_MAX,
     MINUTES_MAX,
@@ -25,6 +26,7 @@ from .base import (
     local_day,
     lock_session,
 )
+from .courses import update_course
 from .rosters import call_list
 from .seats import seats_taken
 from .signing import fill_from_queue
@@ -70,10 +72,17 @@ def _schedule_values(values: dict, now: datetime) -> tuple[datetime, int]:
     return starts_at, minutes
 
 
+class AddedSessions(list):
+    """The sessions added, and how many of those asked for existed already (`skipped`)."""
+
+    skipped = 0
+
+
 def add_sessions(course: Course, values: dict, now: datetime | None = None
-                 ) -> list[ClassSession]:
+                 ) -> AddedSessions:
     """One session, or a weekly series ("every Tuesday 9:00 for 8 weeks"): the same weekday
-    and wall-clock time each week. A session already at that time is not added twice."""
+    and wall-clock time each week. A session already at that time is not added twice; when
+    every one asked for exists already, Invalid says that nothing was added."""
     now = now or utcnow()
     errors = {}
     weeks = int_in(values.get("weeks") or 1, 1, WEEKS_MAX)
@@ -91,11 +100,12 @@ def add_sessions(course: Course, values: dict, now: datetime | None = None
     first_local = first.astimezone(local_zone())
     existing = set(db.session.scalars(select(ClassSession.starts_at)
                                       .where(ClassSession.course_id == course.id)))
-    added = []
+    added = AddedSessions()
     for week in range(weeks):
         starts_at = local_datetime(first_local.date() + timedelta(weeks=week),
                                    first_local.timetz().replace(tzinfo=None))
         if starts_at in existing:
+            added.skipped += 1
             continue
         session = ClassSession(course=course, community_id=course.community_id,
                                starts_at=starts_at,
@@ -103,15 +113,19 @@ def add_sessions(course: Course, values: dict, now: datetime | None = None
                                capacity=capacity, status=OPEN)
         db.session.add(session)
         added.append(session)
+    if not added:
+        raise Invalid({"day": _l("Every one of these sessions exists already: nothing was "
+                                 "added.")})
     db.session.flush()
     for session in added:
         record("signups.add_session", session, after=snapshot(session, SESSION_FIELDS))
     return added
 
 
-def update_session(session_id: int, values: dict, now: datetime | None = None) -> ClassSession:
+def update_session(session_id: int, values: dict, now: datetime | None = None, staff=None
+                   ) -> tuple[ClassSession, list[Signup]]:
     """New time, length, places or sign-up open/closed. Fewer places than people already
-    signed up is refused; more places let the first people waiting move up."""
+    signed up is refused; more places let the first people waiting move up (returned)."""
     now = now or utcnow()
     session = lock_session(session_id)
     errors = {}
@@ -147,8 +161,50 @@ def update_session(session_id: int, values: dict, now: datetime | None = None) -
     db.session.flush()
     record("signups.update_session", session, before=before,
            after=snapshot(session, SESSION_FIELDS))
-    fill_from_queue(session, now)
-    return session
+    return session, fill_from_queue(session, now, staff)
+
+
+@dataclass
+class CapacityChange:
+    """What a course's new 每节课名额 did to its sessions to come."""
+
+    changed: list[ClassSession] = field(default_factory=list)  # now hold the new number
+    kept: list[tuple[ClassSession, int]] = field(default_factory=list)  # (session, places)
+    promoted: list[Signup] = field(default_factory=list)  # moved up from the waiting list
+
+
+def update_course_and_sessions(course: Course, values: dict, staff=None,
+                               now: datetime | None = None) -> CapacityChange:
+    """Save a course; a new number of places applies to its sessions that have not started
+    (not cancelled ones). A session never gets fewer places than people holding one: it keeps
+    that many (`kept`). Places that open let the first people waiting move up."""
+    now = now or utcnow()
+    old_capacity = course.capacity
+    update_course(course, values)
+    change = CapacityChange()
+    if course.capacity == old_capacity:
+        return change
+    to_come = db.session.scalars(
+        select(ClassSession.id).where(ClassSession.course_id == course.id,
+                                      ClassSession.status != CANCELLED,
+                                      ClassSession.starts_at > now)
+        .order_by(ClassSession.starts_at)).all()
+    for session_id in to_come:
+        session = lock_session(session_id)
+        places = max(course.capacity, seats_taken(session.id))
+        if places != course.capacity:
+            change.kept.append((session, places))
+        if places == session.capacity:
+            continue
+        before = snapshot(session, SESSION_FIELDS)
+        session.capacity = places
+        db.session.flush()
+        record("signups.update_session", session, before=before,
+               after=snapshot(session, SESSION_FIELDS))
+        if places == course.capacity:
+            change.changed.append(session)
+        change.promoted += fill_from_queue(session, now, staff)
+    return change
 
 
 def cancel_session(session_id: int, reason: str, now: datetime | None = None

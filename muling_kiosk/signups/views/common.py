@@ -2,6 +2,7 @@
 and as a manager, reading a form field, and the words the templates need."""
 
 from flask import Blueprint, request
+from flask_babel import gettext as _
 
 from ...staff.models import ADMIN, FACILITATOR, VOLUNTEER
 from .. import services
@@ -15,6 +16,14 @@ bp = Blueprint("signups", __name__)
 def form_text(name: str, limit: int = 100) -> str:
     """A form field as typed, cut to a length no rule accepts more of."""
     return request.form.get(name, "")[:limit]
+
+
+def sentences(*parts: str) -> str:
+    """Sentences of one message, joined as the language writes them (a space, or none)."""
+    text = ""
+    for part in filter(None, parts):
+        text = _("%(first)s %(then)s", first=text, then=part) if text else part
+    return text
 
 
 @bp.context_processor

@@ -13,12 +13,13 @@ from ...access import staff_only
 from ...database import utcnow, writes_on_get
 from ...exports import csv_response, xlsx_response
 from ...extensions import db
+from ...i18n import format_when
 from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff, form_community_id, password_only, staff_record_or_404
 from ...validation import Invalid
 from .. import services
-from ..models import CANCELLED, ClassSession, Course, Signup
-from .common import ANY_STAFF, MANAGERS, bp, form_text
+from ..models import CANCELLED, CONFIRMED, WAITING, ClassSession, Course, Signup
+from .common import ANY_STAFF, MANAGERS, bp, form_text, sentences
 
 # ---------- courses and sessions ----------
 
@@ -83,16 +84,56 @@ def edit_course(course_id: int):
     if request.method == "POST":
         values = _course_form_values()
         try:
-            services.update_course(course, values)
+            change = services.update_course_and_sessions(course, values, staff=current_staff())
         except Invalid as invalid:
             errors = invalid.errors
             db.session.rollback()
         else:
+            message = _capacity_message(change)  # before the commit expires the sessions
             db.session.commit()
-            return go_to(url_for("signups.course", course_id=course.id), _("Saved."))
+            return go_to(url_for("signups.moved_up" if change.promoted else "signups.course",
+                                 course_id=course.id), message)
     return page_or_fragment("signups/console/course_form.html", "signups/console/_course_form.html",
                             status=422 if errors else 200, course=course, values=values,
                             errors=errors, categories=services.category_choices(), communities=[])
+
+
+def _capacity_message(change) -> str:
+    """Saved, and what a new number of places did to the sessions to come."""
+    kept = [_("%(when)s keeps %(num)s places: %(num)s people have one already.",
+              when=format_when(session.starts_at), num=places)
+            for session, places in change.kept]
+    return sentences(
+        _("Saved."),
+        ngettext("The new number of places applies to %(num)s session to come.",
+                 "The new number of places applies to %(num)s sessions to come.",
+                 len(change.changed)) if change.changed else "",
+        *kept,
+        _moved_up_message(change.promoted))
+
+
+def _moved_up_message(promoted: list) -> str:
+    """How many moved up and who; the page it leads to is the list of whom to call."""
+    if not promoted:
+        return ""
+    return ngettext("%(num)s person moved up from the waiting list: %(names)s. Please call "
+                    "them (the list is below).",
+                    "%(num)s people moved up from the waiting list: %(names)s. Please call "
+                    "them (the list is below).", len(promoted),
+                    names="、".join(p.name for p in promoted))
+
+
+@bp.get("/staff/classes/<int:course_id>/moved-up")
+@writes_on_get
+@staff_only(*MANAGERS)
+def moved_up(course_id: int):
+    """Whom to call: people moved up from a waiting list into the course's sessions to come,
+    with whole numbers (recorded in the audit log)."""
+    course = staff_record_or_404(Course, course_id)
+    people = services.moved_up(course, utcnow())
+    services.record_moved_up_disclosure(course, len(people))
+    db.session.commit()
+    return render_template("signups/console/moved_up.html", course=course, people=people)
 
 
 @bp.route("/staff/classes/<int:course_id>/sessions/new", methods=["GET", "POST"])
@@ -110,9 +151,12 @@ def add_sessions(course_id: int):
             errors = invalid.errors
         else:
             db.session.commit()
-            return go_to(url_for("signups.course", course_id=course.id),
-                         ngettext("%(num)s session added.", "%(num)s sessions added.",
-                                  len(added)))
+            message = ngettext("%(num)s session added.", "%(num)s sessions added.", len(added))
+            if added.skipped:
+                message = sentences(message, ngettext(
+                    "%(num)s existed already and is left as it was.",
+                    "%(num)s existed already and are left as they were.", added.skipped))
+            return go_to(url_for("signups.course", course_id=course.id), message)
     return page_or_fragment("signups/console/sessions_form.html",
                             "signups/console/_sessions_form.html", status=422 if errors else 200,
                             course=course, values=values, errors=errors)
@@ -127,14 +171,19 @@ def edit_session(class_session_id: int):
         values = {name: form_text(name, 20)
                   for name in ("day", "start", "minutes", "capacity", "status")}
         try:
-            services.update_session(class_session.id, values)
+            promoted = services.update_session(class_session.id, values,
+                                               staff=current_staff())[1]
         except Invalid as invalid:
             errors = invalid.errors
             db.session.rollback()
         else:
+            message = sentences(_("Saved."), _moved_up_message(promoted))
             db.session.commit()
+            if promoted:
+                return go_to(url_for("signups.moved_up", course_id=class_session.course_id),
+                             message)
             return go_to(url_for("signups.roster", class_session_id=class_session.id),
-                         _("Saved."))
+                         message)
     return page_or_fragment("signups/console/session_form.html",
                             "signups/console/_session_form.html", status=422 if errors else 200,
                             class_session=class_session, values=values, errors=errors)
@@ -223,15 +272,24 @@ def call_list(class_session_id: int):
                            people=people)
 
 
-@bp.post("/staff/classes/signups/<int:signup_id>/cancel")
+@bp.route("/staff/classes/signups/<int:signup_id>/cancel", methods=["GET", "POST"])
 @staff_only(*MANAGERS)
 def staff_cancel_signup(signup_id: int):
-    """A resident phoned to cancel: their place goes to the first person waiting."""
+    """A resident phoned to cancel: a page naming the person and the session asks first; then
+    their place goes to the first person waiting, whom the message names."""
     signup = staff_record_or_404(Signup, signup_id, lambda s: s.session.community_id)
+    roster_url = url_for("signups.roster", class_session_id=signup.session_id)
+    if signup.status not in (CONFIRMED, WAITING):
+        return go_to(roster_url, _("%(name)s is not on the list any more.", name=signup.name))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        waiting = services.roster(signup.session)[1]
+        next_up = waiting[0] if signup.status == CONFIRMED and waiting else None
+        return render_template("signups/console/cancel_signup.html", signup=signup,
+                               class_session=signup.session, next_up=next_up)
     promoted = services.cancel_signup(signup.id, staff=current_staff(), allow_started=True)[1]
     db.session.commit()
     message = _("%(name)s is taken off the list.", name=signup.name)
     if promoted:
         message = _("%(name)s is taken off the list; %(next)s moves up from the waiting list.",
                     name=signup.name, next="、".join(p.name for p in promoted))
-    return go_to(url_for("signups.roster", class_session_id=signup.session_id), message)
+    return go_to(roster_url, message)

@@ -1,5 +1,7 @@
 """The staff inbox: its filters, the counts by state, and the table it exports."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,11 +11,13 @@ from sqlalchemy import func, or_, select
 from ...audit.services import record
 from ...extensions import db
 from ...i18n import format_when
-from ...privacy import mask_phone
+from ...privacy import mask_phone, normalise_phone
 from ...staff.models import Staff
 from ..models import Suggestion
 from .vocabulary import (
     CATEGORIES,
+    CODE_ALPHABET,
+    CODE_LENGTH,
     OPEN_STATES,
     RATINGS,
     SOURCES,
@@ -56,10 +60,32 @@ def inbox_query(viewer: Staff, filters: InboxFilters, tz=UTC):
     if filters.assignee_id:
         query = query.where(Suggestion.assignee_id == filters.assignee_id)
     if filters.q:
-        code = normalise_code(filters.q)
-        words = Suggestion.text.icontains(filters.q, autoescape=True)
-        query = query.where(or_(words, Suggestion.code == code) if code else words)
+        query = query.where(search_condition(filters.q))
     return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+
+
+CODE_PREFIX_MIN = 4  # letters of a tracking code that find it: "K7QMX" (the first half)
+NUMBER_MIN = 4  # digits of a contact number that find it: "5678"
+
+
+def search_condition(q: str):
+    """What the inbox search box finds: the words in the text or the contact's name, a
+    tracking code or its beginning (with or without the dash, any case), or a contact
+    number or part of it (only the digits compare: "138-1234" finds 13812345678)."""
+    q = unicodedata.normalize("NFKC", q).strip()  # full-width digits and letters too
+    found = [Suggestion.text.icontains(q, autoescape=True),
+             Suggestion.contact_name.icontains(q, autoescape=True)]
+    code = normalise_code(q)
+    prefix = re.sub(r"[\s\-‐‑–—－]", "", q).upper()
+    if code:
+        found.append(Suggestion.code == code)
+    elif len(prefix) >= CODE_PREFIX_MIN and all(c in CODE_ALPHABET for c in prefix) and (
+            len(prefix) < CODE_LENGTH):
+        found.append(Suggestion.code.startswith(prefix, autoescape=True))
+    digits = normalise_phone(q)
+    if len(digits) >= NUMBER_MIN and not re.search(r"[^\d\s\-‐‑–—－.()（）+]", q):
+        found.append(Suggestion.contact_phone.contains(digits, autoescape=True))
+    return or_(*found)
 
 
 def _start_of(day: date, tz) -> datetime:

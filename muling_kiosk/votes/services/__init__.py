@@ -64,6 +64,7 @@ from .labels import (
     option_label,
     quorum_text,
     result_text,
+    rule_label,
     who_label,
     winner_label,
 )
@@ -114,7 +115,8 @@ __all__ = [  # what callers use: the names above, re-exported
     "meetings_of", "minutes_filename", "minutes_rows", "move_agenda_item", "next_item",
     "next_meeting", "open_commitments", "open_pass_poll", "open_poll", "option_label",
     "parse_count", "parse_day", "poll_by_phone_token",
-    "quorum_reached", "quorum_text", "record_present_count", "result_text", "set_commitment_done",
+    "quorum_reached", "quorum_text", "record_present_count", "result_text", "rule_label",
+    "set_commitment_done",
     "set_hand_total", "show_item", "shown_poll", "tally", "tap_hand", "undo_last_hand",
     "update_agenda_item", "update_meeting", "who_label", "winner_label",
 ]

@@ -1,12 +1,14 @@
 """现场承诺: who promised what on an item, by when, and whether it was done."""
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...audit.services import record, snapshot
+from ...database import utcnow
 from ...extensions import db
+from ...i18n import format_when, local_zone
 from ...validation import Invalid
 from ..models import AgendaItem, Commitment, Meeting
 from .base import _by, _text, _touch_meeting
@@ -47,6 +49,11 @@ def add_commitment(item: AgendaItem, *, who: str, what: str, due_on: str = "",
         due = parse_day(due_on)
     except ValueError as problem:
         errors["due_on"] = problem.args[0]
+    else:
+        meeting_day = item.meeting.starts_at.astimezone(local_zone()).date()
+        if due is not None and due < meeting_day:
+            errors["due_on"] = _l("The due date cannot be before the meeting (%(day)s).",
+                                  day=format_when(item.meeting.starts_at, "date"))
     if errors:
         raise Invalid(errors)
     commitment = Commitment(item=item, who=who, what=what, due_on=due)
@@ -58,8 +65,10 @@ def add_commitment(item: AgendaItem, *, who: str, what: str, due_on: str = "",
     return commitment
 
 
-def set_commitment_done(commitment: Commitment, done_on, actor=None) -> Commitment:
-    """Mark done on a day (a date, or the day typed as YYYY-MM-DD), or not done (None)."""
+def set_commitment_done(commitment: Commitment, done_on, actor=None,
+                        now: datetime | None = None) -> Commitment:
+    """Mark done on a day (a date, or the day typed as YYYY-MM-DD), or not done (None). A day
+    still to come is refused: nothing is done in the future."""
     before = snapshot(commitment, COMMITMENT_FIELDS)
     if done_on is not None and not isinstance(done_on, date):
         try:
@@ -68,6 +77,8 @@ def set_commitment_done(commitment: Commitment, done_on, actor=None) -> Commitme
             raise Invalid({"done_on": problem.args[0]}) from None
         if done_on is None:
             raise Invalid({"done_on": _l("Please choose the day it was done.")})
+    if done_on is not None and done_on > (now or utcnow()).astimezone(local_zone()).date():
+        raise Invalid({"done_on": _l("The day it was done cannot be in the future.")})
     commitment.done_on = done_on
     record("votes.commitment_done" if done_on else "votes.commitment_reopened", commitment,
            before=before, after=snapshot(commitment, COMMITMENT_FIELDS), **_by(actor))

@@ -37,6 +37,9 @@ RULE_NAMES = {
     MAJORITY: _l("More than half of all ballots"),
     TWO_THIRDS: _l("At least two thirds of all ballots"),
 }
+# With the poll's own options there is no 赞成 and no 反对: "more yes than no" reads as the
+# option with the most ballots (the same rule, decide() counts it so).
+CUSTOM_RULE_NAMES = {YES_OVER_NO: _l("The option with the most ballots")}
 RULE_HINTS = {
     YES_OVER_NO: _l("Abstentions do not count. With your own options: the one with the most "
                     "ballots wins, if no other has as many."),
@@ -65,6 +68,13 @@ def option_label(option) -> str:
 def who_label(who: str) -> str:
     """Who promised, in the reader's language when it is one of the usual promisers."""
     return str(WHO_NAMES[who]) if who in WHO_NAMES else who
+
+
+def rule_label(poll: Poll) -> str:
+    """The decision rule as the reader says it, for this poll's kind of options."""
+    if not poll.is_yes_no and poll.rule in CUSTOM_RULE_NAMES:
+        return str(CUSTOM_RULE_NAMES[poll.rule])
+    return str(RULE_NAMES[poll.rule])
 
 
 def winner_label(poll: Poll) -> str | None:

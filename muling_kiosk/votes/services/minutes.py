@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..models import Meeting
-from .labels import RULE_NAMES, option_label, quorum_text, result_text
+from .labels import option_label, quorum_text, result_text, rule_label
 from .tally import tally
 
 MINUTES_HEADER = (
@@ -20,7 +20,7 @@ def minutes_rows(meeting: Meeting) -> list[list]:
         for poll in item.polls:
             figures = tally(poll)
             for option in figures.options:
-                rows.append([title, poll.question, str(RULE_NAMES[poll.rule]), quorum_text(poll),
+                rows.append([title, poll.question, rule_label(poll), quorum_text(poll),
                              option_label(option.as_dict()), option.hand, option.pass_,
                              option.phone, option.total, result_text(poll), "", "", "", ""])
         for commitment in item.commitments:

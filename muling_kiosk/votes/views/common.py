@@ -49,7 +49,8 @@ def labels() -> dict:
     return {"rule_names": services.RULE_NAMES, "result_names": services.RESULT_NAMES,
             "channel_names": services.CHANNEL_NAMES, "quorum_names": services.QUORUM_NAMES,
             "option_label": services.option_label, "quorum_text": services.quorum_text,
-            "result_text": services.result_text, "tally": services.tally,
+            "result_text": services.result_text, "rule_label": services.rule_label,
+            "tally": services.tally,
             "who_label": services.who_label}
 
 
