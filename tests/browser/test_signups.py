@@ -402,6 +402,39 @@ def test_staff_plan_a_course_print_the_roster_and_open_the_excel(console, make_s
         actions)
 
 
+def test_staff_take_someone_off_a_list_after_asking_and_call_who_moved_up(
+        console, make_staff, make_class_session, make_signup, committed):
+    session = make_class_session(capacity=1)
+    leaving = make_signup(session=session, name="王秀英", phone="13812345678")
+    make_signup(session=session, name="李桂兰", phone="13512345678", status=WAITING)
+    page = console(make_staff("facilitator", username="chenjing", password=CONSOLE_PASSWORD,
+                              display_name="主持人 陈静"))
+    page.goto(f"{page.url.split('/staff')[0]}/staff/classes/sessions/{session.id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("名单")
+    page.get_by_role("link", name="取消 王秀英 的报名").click()
+
+    # Asked first, naming who leaves and who moves up; nothing has changed yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"将王秀英从{session.title}的名单中移出？")
+    expect(page.locator(".notice-warning")).to_contain_text("候补第一位李桂兰将转为正式报名")
+    check_screen(page, "signups-console-cancel-signup", kind="console")
+    assert committed().get(Signup, leaving.id).status == CONFIRMED
+    page.get_by_role("button", name="确定将王秀英移出名单").click()
+
+    expect(page.get_by_role("status")).to_contain_text("李桂兰")
+    statuses = {s.name: s.status for s in committed().scalars(select(Signup))}
+    assert statuses == {"王秀英": WITHDRAWN, "李桂兰": CONFIRMED}
+
+    page.goto(f"{page.url.split('/staff')[0]}/staff/classes/{session.course_id}")
+    page.get_by_role("link", name="候补转正的人：电话名单").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("候补转为正式报名的人")
+    rows = page.get_by_role("table").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("李桂兰")
+    expect(rows.first).to_contain_text("135 1234 5678")  # whole, to call her
+    check_screen(page, "signups-console-moved-up", kind="console")
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_the_sign_up_step_on_a_320px_phone(browser, live_server, locale, make_course,
                                            make_class_session):
