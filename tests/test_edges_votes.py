@@ -43,8 +43,12 @@ def test_the_result_tv_minutes_and_csv_of_a_custom_vote_say_most_ballots(
 
 # ---------- promise dates ----------
 
+# The dates below are days around this one (a Tuesday); each test sets the clock to it.
+TODAY = datetime.fromisoformat("2026-11-24T09:30+08:00")
+
 
 def test_a_promise_cannot_be_due_before_its_meeting_nor_done_in_the_future(make_meeting, clock):
+    clock.move_to(TODAY)
     meeting = make_meeting(starts_at=datetime.fromisoformat("2026-11-20T19:00+08:00"))
     item = meeting.items[0]
     with pytest.raises(Invalid) as caught:
@@ -64,7 +68,8 @@ def test_a_promise_cannot_be_due_before_its_meeting_nor_done_in_the_future(make_
 
 
 def test_the_console_and_the_tablet_say_why_a_promise_date_is_refused(
-        client, make_staff, sign_in, make_meeting):
+        client, make_staff, sign_in, make_meeting, clock):
+    clock.move_to(TODAY)
     meeting = make_meeting(starts_at=datetime.fromisoformat("2026-11-20T19:00+08:00"))
     item = meeting.items[0]
     sign_in(client, make_staff("facilitator"))

@@ -554,6 +554,7 @@ def test_the_number_present_keeps_every_correction(make_meeting):
 
 
 def test_commitments_are_recorded_and_marked_done(make_meeting, clock):
+    clock.move_to(datetime.fromisoformat("2026-11-24T09:30+08:00"))  # the dates below follow it
     item = make_meeting().items[0]
     commitment = services.add_commitment(item, who="物业公司", what="划出车位",
                                          due_on="2026-12-01")

@@ -3,7 +3,7 @@ the facilitator's screens and the staff console."""
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from itsdangerous import URLSafeSerializer
@@ -431,8 +431,9 @@ def test_present_count_and_promises_on_the_tablet(client, facilitator, make_meet
     refused = client.post_form(f"/vote/run/items/{item.id}/commitments",
                                {"who": "other", "who_other": "", "what": ""})
     assert refused.status_code == 422 and "请写明是谁承诺的" in text(refused)
+    due = (meeting.starts_at + timedelta(days=14)).date().isoformat()
     saved = client.post_form(f"/vote/run/items/{item.id}/commitments",
-                             {"who": "物业公司", "what": "两周内划出车位", "due_on": "2026-12-10"})
+                             {"who": "物业公司", "what": "两周内划出车位", "due_on": due})
     assert saved.status_code == 303
     assert [(c.who, c.what) for c in item.commitments] == [("物业公司", "两周内划出车位")]
 
