@@ -21,7 +21,6 @@ is started every second for 20 s, each waiting up to 10 s.
 import json
 import os
 import resource
-import signal
 import socket
 import statistics
 import subprocess
@@ -33,16 +32,9 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 import requests
+from run import ROOT, VENV, free_port, stop_process_group  # bench/ is the script's folder
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv" / "bin"
 TVS, SLOW, PROBES, PROBE_TIMEOUT = 300, 300, 20, 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare(workdir: Path) -> tuple[dict, dict]:
@@ -86,17 +78,8 @@ def start(setup: str, env: dict, workdir: Path) -> tuple[subprocess.Popen, int]:
                 return process, port
         except requests.RequestException:
             time.sleep(0.1)
-    stop(process)
+    stop_process_group(process)
     sys.exit(f"{setup}: the server did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
 
 
 class Load:
@@ -213,7 +196,7 @@ def measure(setup: str) -> dict:
             results = probe(base)
             load.stop()
         finally:
-            stop(process)
+            stop_process_group(process)
     answered = [r for r in results if r is not None]
     return {"setup": setup, "quiet_s": quiet,
             "within_1s": sum(1 for r in answered if r <= 1.0), "probes": PROBES,
