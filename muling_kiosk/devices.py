@@ -8,8 +8,9 @@ drawn by the first request that needs one and set on its response.
 import re
 import secrets
 
-from flask import current_app, g, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import g
+
+from .cookies import read_signed, set_signed
 
 COOKIE = "muling_device"
 MAX_AGE = 365 * 24 * 3600
@@ -17,21 +18,9 @@ _SALT = "muling.device"
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
-
-
 def _read() -> tuple[str | None, bool]:
     """(this browser's id, whether it sent a cookie of that name that is not ours)."""
-    values = request.cookies.getlist(COOKIE)
-    for raw in values:  # a stale copy on another path may come first
-        try:
-            value = _serializer().loads(raw)
-        except BadSignature:
-            continue
-        if isinstance(value, str) and _ID.fullmatch(value):
-            return value, False
-    return None, bool(values)
+    return read_signed(COOKIE, _SALT, _ID.fullmatch)
 
 
 def known_device() -> str | None:
@@ -54,9 +43,7 @@ def device_id() -> str:
 
 def _remember(response):
     if g.get("device_is_new"):
-        response.set_cookie(COOKIE, _serializer().dumps(g.device_id), max_age=MAX_AGE,
-                            httponly=True, samesite="Lax",
-                            secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])
+        set_signed(response, COOKIE, _SALT, g.device_id, MAX_AGE)
     return response
 
 

@@ -6,6 +6,7 @@ every run and its screenshot compares with the approved one.
 """
 
 import base64
+import hashlib
 import random
 import secrets
 
@@ -19,3 +20,8 @@ def url_token(nbytes: int = 16) -> str:
 
 def choose(alphabet: str, length: int) -> str:
     return "".join(generator.choice(alphabet) for _ in range(length))
+
+
+def digest(token: str) -> str:
+    """What the database keeps of a secret token (a session's, a station's): its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -3,12 +3,13 @@
 import secrets
 
 import pytest
+from itsdangerous import URLSafeSerializer
 
 from muling_kiosk.extensions import db
 from muling_kiosk.stations import services
-from muling_kiosk.stations.current import _SALT, COOKIE, URLSafeSerializer
+from muling_kiosk.stations.current import _SALT, COOKIE
 from muling_kiosk.stations.models import Station
-from muling_kiosk.stations.services import _digest
+from muling_kiosk.tokens import digest
 
 
 def station_cookie(app, token: str, secret_key: str | None = None) -> str:
@@ -21,7 +22,7 @@ def enroll_quietly(app, community, name="测试平板") -> str:
     """A station of that community as if enrolled long ago (no audit event): the cookie value.
     The test client's own tablet (conftest.KioskClient)."""
     token = secrets.token_urlsafe(32)
-    db.session.add(Station(name=name, community_id=community.id, token_hash=_digest(token),
+    db.session.add(Station(name=name, community_id=community.id, token_hash=digest(token),
                            ballot_state=""))
     db.session.flush()
     # Made before the test, in effect: it changes no public page, so kept pages stay kept.

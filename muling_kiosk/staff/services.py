@@ -4,7 +4,6 @@ Views call these; nothing here reads the request. Every change is audited in the
 transaction; the caller commits.
 """
 
-import hashlib
 import math
 import re
 import secrets
@@ -19,6 +18,7 @@ from ..audit.services import record, snapshot
 from ..communities.models import Community
 from ..database import utcnow
 from ..extensions import db
+from ..tokens import digest
 from ..validation import Invalid
 from .models import ADMIN, FACILITATOR, ROLES, VOLUNTEER, LoginThrottle, Staff, StaffSession
 
@@ -316,7 +316,7 @@ def start_session(staff: Staff, via: str, client: str, now: datetime | None = No
     """A new session (a new identifier at every sign-in); the browser keeps the token."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    db.session.add(StaffSession(token_hash=_digest(token), staff_id=staff.id, via=via,
+    db.session.add(StaffSession(token_hash=digest(token), staff_id=staff.id, via=via,
                                 created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS),
                                 client=client[:64]))
     record("staff.login" if via == "console" else "staff.unlock_tablet", staff, staff=staff)
@@ -329,7 +329,7 @@ def end_other_sessions(staff: Staff, keep_token: str | None = None) -> int:
     request, so the others are signed out at their next request. Returns how many ended."""
     query = delete(StaffSession).where(StaffSession.staff_id == staff.id)
     if keep_token:
-        query = query.where(StaffSession.token_hash != _digest(keep_token))
+        query = query.where(StaffSession.token_hash != digest(keep_token))
     ended = db.session.execute(query).rowcount or 0
     if ended:
         record("staff.end_other_sessions", staff, after={"sessions": ended})
@@ -357,11 +357,7 @@ def staff_for_token(token: str | None, now: datetime | None = None) -> tuple[Sta
 
 
 def _session_for(token: str) -> StaffSession | None:
-    return db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _digest(token)))
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return db.session.scalar(select(StaffSession).where(StaffSession.token_hash == digest(token)))
 
 
 # ---------- lock-out ----------

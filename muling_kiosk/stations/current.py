@@ -5,10 +5,10 @@ data); the record is looked up once per request, so a revoked tablet loses its p
 MULING_DEMO=1 (scripts/serve.sh) treats every browser as the default community's tablet.
 """
 
-from flask import abort, current_app, g, make_response, render_template, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import abort, current_app, g, make_response, render_template
 from sqlalchemy import select
 
+from ..cookies import read_signed, set_signed
 from ..extensions import db
 from .models import Station
 from .services import station_for_token
@@ -20,19 +20,8 @@ _SALT = "muling.station"
 DEMO_TOKEN_HASH = "demo"  # noqa: S105
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
-
-
 def _token() -> str | None:
-    for raw in request.cookies.getlist(COOKIE):
-        try:
-            value = _serializer().loads(raw)
-        except BadSignature:
-            continue
-        if isinstance(value, str):
-            return value
-    return None
+    return read_signed(COOKIE, _SALT)[0]
 
 
 def demo_mode() -> bool:
@@ -96,10 +85,7 @@ def not_tablet_response():
 
 
 def remember_station(response, token: str):
-    response.set_cookie(COOKIE, _serializer().dumps(token), max_age=MAX_AGE, httponly=True,
-                        samesite="Lax",
-                        secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    return set_signed(response, COOKIE, _SALT, token, MAX_AGE)
 
 
 def init_app(app) -> None:

@@ -4,7 +4,6 @@ token, and the pass-the-tablet hand-over (armed → recorded → armed again by 
 Nothing here reads the request; every change is audited in its transaction; the caller commits.
 """
 
-import hashlib
 import secrets
 
 from flask_babel import lazy_gettext as _l
@@ -13,15 +12,12 @@ from sqlalchemy import select
 from ..audit.services import record, snapshot
 from ..database import utcnow
 from ..extensions import db
+from ..tokens import digest
 from ..validation import Invalid
 from .models import ARMED, RECORDED, Station
 
 AUDITED_FIELDS = ("name", "community_id", "enrolled_at", "revoked_at")
 NAME_MAX = 40
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def enroll(name: str, community_id: int | None, allowed_community_ids, actor=None,
@@ -41,7 +37,7 @@ def enroll(name: str, community_id: int | None, allowed_community_ids, actor=Non
     if replacing is not None and replacing.is_active:
         revoke(replacing, actor)
     token = secrets.token_urlsafe(32)
-    station = Station(name=name, community_id=community_id, token_hash=_digest(token),
+    station = Station(name=name, community_id=community_id, token_hash=digest(token),
                       enrolled_at=utcnow(), enrolled_by_id=actor.id if actor else None)
     db.session.add(station)
     db.session.flush()
@@ -64,7 +60,7 @@ def station_for_token(token: str | None) -> Station | None:
     """The active station this token belongs to, or None (unknown or revoked)."""
     if not token:
         return None
-    station = db.session.scalar(select(Station).where(Station.token_hash == _digest(token)))
+    station = db.session.scalar(select(Station).where(Station.token_hash == digest(token)))
     return station if station is not None and station.is_active else None
 
 

@@ -5,11 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from itsdangerous import URLSafeSerializer
 from playwright.sync_api import expect
 
 from muling_kiosk.extensions import db
 from muling_kiosk.stations import services
-from muling_kiosk.stations.current import _SALT, URLSafeSerializer
+from muling_kiosk.stations.current import _SALT
 from muling_kiosk.stations.current import COOKIE as STATION_COOKIE
 from tests.factories_stations import enroll_station
 
