@@ -55,6 +55,11 @@ CODES = PERSON_PREFIX + "codes"  # {request key: cancel code} of this phone's re
 MINE_IDS = PERSON_PREFIX + "mine"  # on a phone: the sign-ups number + cancel code found
 
 
+def _on_tablet() -> bool:
+    """Whether this device is the community's enrolled station tablet."""
+    return is_station_tablet(kiosk_community())
+
+
 # ---------- the class list ----------
 
 
@@ -111,7 +116,7 @@ def check_details(class_session_id: int):
                                 values={"name": raw_name, "phone": normalise_phone(raw_phone)})
     browser[DRAFT] = {"session_id": class_session_id, "name": name, "phone": phone}
     if services.active_signup(class_session_id, phone) is not None:
-        if is_station_tablet(kiosk_community()):
+        if _on_tablet():
             browser[PHONE] = phone
         return go_to(url_for("signups.already", class_session_id=class_session_id))
     return go_to(url_for("signups.confirm", class_session_id=class_session_id))
@@ -141,8 +146,7 @@ def confirm_signup(class_session_id: int):
     draft = _draft_for(class_session_id)
     if draft is None:
         return go_to(url_for("signups.join", class_session_id=class_session_id))
-    on_tablet = is_station_tablet(kiosk_community())
-    code = None if on_tablet else services.new_cancel_code()
+    code = None if _on_tablet() else services.new_cancel_code()
     try:
         result = services.sign_up(class_session.id, draft["name"], draft["phone"], key,
                                   staff=current_staff(),
@@ -153,7 +157,7 @@ def confirm_signup(class_session_id: int):
         return go_to(url_for("signups.join", class_session_id=class_session_id))
     except services.AlreadySignedUp:
         db.session.rollback()
-        if is_station_tablet(kiosk_community()):
+        if _on_tablet():
             browser[PHONE] = draft["phone"]
         return go_to(url_for("signups.already", class_session_id=class_session_id))
     if not result.replayed and (limited := _signup_limit(ratelimit.count)) is not None:
@@ -172,7 +176,7 @@ def _signup_limit(step):
     (before any work) or count (with the sign-up). The station tablet has its own limit."""
     station = current_station()
     try:
-        if is_station_tablet(kiosk_community()):
+        if _on_tablet():
             step("station_signup", f"station-{station.id}" if station else device_id(), "")
         else:
             step("signup", device_id(), client_address())
@@ -212,7 +216,7 @@ def already(class_session_id: int):
     signup = services.active_signup(class_session_id, draft["phone"]) if draft else None
     if signup is None:
         return redirect(url_for("signups.join", class_session_id=class_session_id))
-    if not is_station_tablet(kiosk_community()):  # no name, no schedule from a number
+    if not _on_tablet():  # no name, no schedule from a number
         return render_template("signups/already.html", signup=None,
                                info=services.describe_one(class_session), position=None)
     return render_template("signups/already.html", signup=signup,
@@ -221,10 +225,6 @@ def already(class_session_id: int):
 
 
 # ---------- 我的报名 ----------
-
-
-def _on_tablet() -> bool:
-    return is_station_tablet(kiosk_community())
 
 
 def _found_signups(phone: str) -> list[Signup]:
