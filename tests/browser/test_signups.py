@@ -402,6 +402,31 @@ def test_staff_plan_a_course_print_the_roster_and_open_the_excel(console, make_s
         actions)
 
 
+def test_a_phone_gets_a_cancel_code_and_finds_its_sign_up_only_with_it(phone, make_class_session,
+                                                                        committed):
+    session = make_class_session()
+    phone.goto(f"/classes/{session.id}/")
+    phone.get_by_label("您的名字").fill("李桂兰")
+    tap_digits(phone, "13987654321")
+    phone.get_by_role("button", name="下一步").click()
+    phone.get_by_role("button", name="确认报名").click()
+    code = phone.locator(".cancel-code").inner_text().split("：")[1].strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert committed().scalar(select(Signup)).cancel_code_hash  # kept, hashed
+    check_screen(phone, "signups-done-phone", kind="phone")
+
+    phone.goto("/classes/mine")
+    tap_digits(phone, "13987654321")
+    phone.get_by_label("取消码（报名成功页上的 6 位数字）").fill("000000" if code != "000000"
+                                                         else "111111")
+    phone.get_by_role("button", name="查看我的报名").click()
+    expect(phone.get_by_text(session.title)).to_have_count(0)  # a wrong code finds nothing
+    phone.get_by_label("取消码（报名成功页上的 6 位数字）").fill(code)
+    phone.get_by_role("button", name="查看我的报名").click()
+    expect(phone.get_by_text(session.title).first).to_be_visible()
+    check_screen(phone, "signups-mine-phone", kind="phone")
+
+
 def test_staff_take_someone_off_a_list_after_asking_and_call_who_moved_up(
         console, make_staff, make_class_session, make_signup, committed):
     session = make_class_session(capacity=1)
