@@ -309,6 +309,50 @@
   document.addEventListener("muling:relayout", relayout);
   if (document.fonts) document.fonts.ready.then(relayout);
 
+  /* ---------- A change to the screen never swallows a tap ---------- */
+  // A tap is a press and a release on the same button. If the screen's own refresh (or another
+  // tap's answer) replaces the button between the two, the browser sends the click nowhere and
+  // the tap is lost: on the facilitator's screen, with phone ballots arriving every second, often.
+  // So while a finger is down the page waits with its changes and makes them after the click
+  // (two seconds at most: a hand resting on the screen must not freeze it).
+  var pressed = null;
+  var held = [];
+  var release = function () {
+    if (pressed) window.clearTimeout(pressed);
+    pressed = null;
+    var changes = held;
+    held = [];
+    changes.forEach(function (change) { change(); });
+  };
+  var releaseSoon = function (delay) {
+    if (!pressed) return;
+    window.clearTimeout(pressed);
+    pressed = window.setTimeout(release, delay);
+  };
+  document.addEventListener("pointerdown", function () {
+    if (pressed) window.clearTimeout(pressed);
+    pressed = window.setTimeout(release, 2000);
+  }, true);
+  // The click comes after the release (on touch screens a little later): make the changes just
+  // after it, or shortly after a release that makes no click (a swipe).
+  document.addEventListener("click", function () { releaseSoon(0); }, true);
+  document.addEventListener("pointerup", function () { releaseSoon(300); }, true);
+  document.addEventListener("pointercancel", function () { releaseSoon(0); }, true);
+  body.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (!pressed || !detail.shouldSwap) return;
+    event.preventDefault();
+    var source = detail.requestConfig && detail.requestConfig.elt;
+    var declared = source && source.closest && source.closest("[hx-swap]");
+    var style = (detail.swapOverride || (declared && declared.getAttribute("hx-swap")) ||
+                 "innerHTML").split(" ")[0];
+    held.push(function () {
+      if (detail.target.isConnected) {
+        window.htmx.swap(detail.target, detail.serverResponse, { swapStyle: style });
+      }
+    });
+  });
+
   /* ---------- Network failures: a banner with a retry; the form stays as it was ---------- */
   var banner = document.getElementById("network-banner");
   var failed = null;

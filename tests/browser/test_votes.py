@@ -386,6 +386,29 @@ def test_six_options_fit_the_show_of_hands(any_tablet, make_staff, make_poll):
     shot("votes-result-six")
 
 
+def test_a_tap_is_not_lost_when_the_screen_refreshes_under_the_finger(tablet, make_staff, make_poll,
+                                                                      committed):
+    """A tap is a press and a release. If the once-a-second refresh (a phone ballot arrived)
+    replaces the button in between, the browser clicks nothing (seen in CI: a 反对 tap lost)."""
+    make_staff("facilitator", display_name="主持人 陈静", pin="135790")
+    poll = make_poll(question="是否同意加装休息长椅？", title="楼院环境议事会", items=("休息长椅",))
+    poll_id, yes, no = poll.id, poll.options[0].id, poll.options[1].id
+    committed()  # the test's own reading ends: the live server writes
+    tablet.goto(f"/unlock?next=/vote/run/polls/{poll_id}")
+    unlock(tablet)
+    box = tablet.locator(f"#tap-{no}").bounding_box()
+    tablet.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tablet.mouse.down()
+    with tablet.expect_response(lambda r: "/live" in r.url and r.status == 200):
+        services.tap_hand(poll_id, yes)  # another tablet's count changes the screen …
+        db.session.commit()
+    tablet.mouse.up()  # … while the finger is down
+    expect(tablet.get_by_role("status")).to_have_text("反对：1 人举手。")
+    expect(tablet.locator(f"#hand-count-{no}")).to_have_text("1 人")
+    expect(tablet.locator(f"#hand-count-{yes}")).to_have_text("1 人")
+    assert services.tally(committed().get(Poll, poll_id)).hand == 2
+
+
 def test_the_residents_tablet_screens_need_no_scrolling(any_tablet, make_poll, make_meeting,
                                                          make_commitment, hand_over_tablet):
     # Five past meetings (the board pages them), the last with three items.
