@@ -5,13 +5,16 @@ bench/prepare.py in BENCH_TARGETS (JSON). Redirects are not followed: what is ti
 write itself. A response that is not the success the app gives a person is a failure.
 """
 
+import itertools
 import json
 import os
 import re
 import secrets
+from http.cookies import SimpleCookie
 
 from locust import between, task  # noqa: F401 (between: for pacing when needed)
 from locust.contrib.fasthttp import FastHttpUser
+from requests.cookies import create_cookie
 
 TARGETS = json.loads(os.environ.get("BENCH_TARGETS", "{}"))
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -23,6 +26,18 @@ def csrf_from(response) -> str:
     if not match:
         raise RuntimeError(f"no CSRF token in {response.status_code} {response.url}")
     return match.group(1)
+
+
+_ballot_tablets = itertools.count()
+
+
+def as_tablet(user, cookie: str) -> None:
+    """Put a station tablet's cookie ("name=value") in this user's cookie jar, beside the
+    session cookie the responses set."""
+    for name, morsel in SimpleCookie(cookie).items():
+        user.client.cookiejar.set_cookie(create_cookie(name, morsel.value,
+                                                       domain=user.host.split("//")[1]
+                                                       .split(":")[0]))
 
 
 def phone() -> str:
@@ -39,9 +54,10 @@ class Hello(FastHttpUser):
 
 
 class SignUp(FastHttpUser):
-    """长者学堂: the details screen, then 确认报名 (the write)."""
+    """长者学堂 at the station tablet: the details screen, then 确认报名 (the write)."""
 
     def on_start(self):
+        as_tablet(self, TARGETS["station_cookie"])
         self.path = f"/classes/{TARGETS['class_session_id']}/"
         self.token = csrf_from(self.client.get(self.path, name="signup: page"))
 
@@ -65,9 +81,12 @@ class SignUp(FastHttpUser):
 
 
 class Ballot(FastHttpUser):
-    """传递投票: one confirmed ballot on the shared tablet (htmx, as the kiosk sends it)."""
+    """传递投票: one confirmed ballot on a station tablet handed over for the poll (htmx, as the
+    kiosk sends it), then 下一位, which arms the tablet for the next voter. Each user is its
+    own tablet: one tablet takes one ballot at a time."""
 
     def on_start(self):
+        as_tablet(self, TARGETS["ballot_cookies"][next(_ballot_tablets)])
         self.path = f"/vote/poll/{TARGETS['poll_id']}"
         self.token = csrf_from(self.client.get(self.path, name="ballot: page"))
 
@@ -79,6 +98,11 @@ class Ballot(FastHttpUser):
                 headers=HTMX, name="ballot", catch_response=True) as answer:
             if answer.status_code != 200 or "已记录" not in answer.text:
                 answer.failure(f"ballot: {answer.status_code}")
+                return
+        with self.client.post(self.path + "/next", data={"csrf_token": self.token},
+                              headers=HTMX, name="ballot: next", catch_response=True) as answer:
+            if answer.status_code != 200:
+                answer.failure(f"next: {answer.status_code}")
 
 
 class Tap(FastHttpUser):

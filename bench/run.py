@@ -60,6 +60,9 @@ def base_env(database_url: str) -> dict:
                 # from one address; the limit itself is checked in the PostgreSQL run.
                 "MULING_SUGGESTION_RATE_LIMIT": "1000000 per minute",
                 "MULING_SUGGESTION_ADDRESS_RATE_LIMIT": "1000000 per minute",
+                "MULING_STATION_SIGNUP_RATE_LIMIT": "1000000 per minute",
+                "MULING_SIGNUP_RATE_LIMIT": "1000000 per minute",
+                "MULING_SIGNUP_ADDRESS_RATE_LIMIT": "1000000 per minute",
                 # The live display's 200 watchers follow one meeting from one address: the
                 # caps on TV streams (votes/live.py) are measured by bench/connections.py.
                 "MULING_TV_STREAMS_PER_MEETING": "0", "MULING_TV_STREAMS_PER_ADDRESS": "0"})
@@ -176,10 +179,18 @@ def wrk(url: str, seconds: int, connections: int, headers: dict) -> dict:
             "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0)}
 
 
-def tablet_cookie(base: str) -> str:
-    """The shared tablet keeps its session cookie: reads are measured with one."""
+def station_session(server: "Server") -> requests.Session:
+    """A session as the community's enrolled tablet (bench/prepare.py enrolled it)."""
     session = requests.Session()
-    session.get(base + "/")
+    name, value = server.targets["station_cookie"].split("=", 1)
+    session.cookies.set(name, value, domain="127.0.0.1", path="/")
+    return session
+
+
+def tablet_cookie(server: "Server") -> str:
+    """The shared tablet keeps its station and session cookies: reads are measured with them."""
+    session = station_session(server)
+    session.get(server.base + "/")
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
 
@@ -194,7 +205,7 @@ def run_reads(server: Server, seconds: int, connections: int, render: bool = Fal
     """The read endpoints as deployed (a page that belongs to nobody is kept a few seconds,
     muling_kiosk/pagecache.py), or with render=True each request rendering the page afresh
     (`Cache-Control: no-cache`): the cost of the queries and the templates themselves."""
-    headers = {"Cookie": tablet_cookie(server.base)}
+    headers = {"Cookie": tablet_cookie(server)}
     if render:
         headers["Cache-Control"] = "no-cache"
     for path in ["/healthz", *READS.values()]:
@@ -248,7 +259,8 @@ def run_writes(server: Server, seconds: int, users: int, workdir: Path) -> dict:
 
 
 def facilitator(server: Server) -> requests.Session:
-    session = requests.Session()
+    """Staff mode on the station tablet, unlocked with the facilitator's PIN."""
+    session = station_session(server)
     page = session.get(server.base + "/unlock")
     session.post(server.base + "/unlock", data={
         "csrf_token": TOKEN.search(page.text).group(1), "pin": server.targets["pin"]})
