@@ -10,6 +10,7 @@ from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES
 from ..kiosk_state import LARGE_TEXT_COOKIE
 from ..pagecache import cached_page
 from ..responses import go_to, safe_next
+from ..signups import person as signup_person
 from ..staff.auth import SESSION_KEY
 from ..staff.services import end_session
 from .services import clear_kiosk_session, forget_person, has_kiosk_state
@@ -22,6 +23,8 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/")
 @public
 def index():
+    if signup_person.forget():  # what the last person typed goes from the server too
+        db.session.commit()
     forget_person(session)
     return cached_page(lambda: render_template(
         "home/index.html",
@@ -37,6 +40,7 @@ def reset():
     """The idle reset: the next person finds the home screen, in Chinese, with nothing left,
     and staff mode is over."""
     end_session(session.get(SESSION_KEY), reason="staff.lock_idle")
+    signup_person.forget()  # the name and number typed go from the server too
     db.session.commit()
     clear_kiosk_session(session)
     response = go_to(url_for("home.index"))

@@ -125,3 +125,16 @@ class Signup(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+
+class PersonDraft(db.Model):
+    """One person's sign-up state on one device (signups/person.py): what they typed between
+    下一步 and 确认, the number of 我的报名, the receipts' cancel codes. Kept here, not in the
+    browser's session cookie (signed, not encrypted); the cookie holds a random key whose hash
+    is the id. Rows expire on their own (person.KEPT)."""
+
+    __tablename__ = "person_draft"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -13,8 +13,9 @@ URL                                               endpoint
 /classes/mine/forget                              forget_mine
 /classes/mine/<signup>/cancel   GET / POST        cancel_confirm / cancel_mine
 
-What one person typed is kept in the browser's session under person_* keys, which the home
-screen and the idle reset forget, so the next person at the tablet sees none of it.
+What one person typed is kept on the server (signups/person.py) under a random key in the
+session, which the home screen and the idle reset forget, so the next person at the tablet sees
+none of it and no cookie carries a name or a number.
 
 A number alone shows a name or a schedule only on the community's enrolled station tablet
 (where staff are at hand). On any other device the "already" screen says only that the number
@@ -23,7 +24,6 @@ and 我的报名 asks for the number and that code (and counts the tries).
 """
 
 from flask import abort, redirect, render_template, request, url_for
-from flask import session as browser
 from flask_babel import gettext as _
 
 from ... import ratelimit
@@ -35,24 +35,25 @@ from ...devices import device_id
 from ...extensions import db
 from ...i18n import format_when
 from ...idempotency import parse_request_key
-from ...kiosk_state import PERSON_PREFIX
 from ...pagecache import cached_page
 from ...privacy import normalise_phone
 from ...responses import go_to, page_or_fragment
 from ...staff.auth import current_staff
 from ...stations.current import current_station, is_station_tablet
 from ...validation import Invalid
-from .. import services
+from .. import person, services
 from ..models import ClassSession, Signup
 from .common import bp, form_text
 
-# One person's keys start with PERSON_PREFIX, so 返回首页 and the idle reset forget them.
-DRAFT = PERSON_PREFIX + "signup"  # {"session_id", "name", "phone"} between the details and 确认
-PHONE = PERSON_PREFIX + "phone"  # the number typed into 我的报名
-DONE = PERSON_PREFIX + "done"  # request keys of this person's sign-ups: their success screens
-DONE_KEPT = 5  # the session is a cookie: only the last few
-CODES = PERSON_PREFIX + "codes"  # {request key: cancel code} of this phone's receipts
-MINE_IDS = PERSON_PREFIX + "mine"  # on a phone: the sign-ups number + cancel code found
+# What one person's state holds (signups/person.py).
+DRAFT = "signup"  # {"session_id", "name", "phone"} between the details and 确认
+PHONE = "phone"  # the number typed into 我的报名
+DONE = "done"  # request keys of this person's sign-ups: their success screens
+DONE_KEPT = 5  # only the last few
+CODES = "codes"  # {request key: cancel code} of this phone's receipts
+MINE_IDS = "mine"  # on a phone: the sign-ups number + cancel code found
+
+bp.after_request(person.save)
 
 
 def _on_tablet() -> bool:
@@ -81,7 +82,7 @@ def _week_page():
 
 
 def _draft_for(class_session_id: int) -> dict | None:
-    draft = browser.get(DRAFT)
+    draft = person.get(DRAFT)
     if isinstance(draft, dict) and draft.get("session_id") == class_session_id:
         return draft
     return None
@@ -114,10 +115,10 @@ def check_details(class_session_id: int):
         return page_or_fragment("signups/join.html", "signups/_details_form.html", status=422,
                                 info=info, errors=invalid.errors,
                                 values={"name": raw_name, "phone": normalise_phone(raw_phone)})
-    browser[DRAFT] = {"session_id": class_session_id, "name": name, "phone": phone}
+    person.set(DRAFT, {"session_id": class_session_id, "name": name, "phone": phone})
     if services.active_signup(class_session_id, phone) is not None:
         if _on_tablet():
-            browser[PHONE] = phone
+            person.set(PHONE, phone)
         return go_to(url_for("signups.already", class_session_id=class_session_id))
     return go_to(url_for("signups.confirm", class_session_id=class_session_id))
 
@@ -158,16 +159,16 @@ def confirm_signup(class_session_id: int):
     except services.AlreadySignedUp:
         db.session.rollback()
         if _on_tablet():
-            browser[PHONE] = draft["phone"]
+            person.set(PHONE, draft["phone"])
         return go_to(url_for("signups.already", class_session_id=class_session_id))
     if not result.replayed and (limited := _signup_limit(ratelimit.count)) is not None:
         db.session.rollback()
         return limited
     db.session.commit()
-    browser.pop(DRAFT, None)
+    person.pop(DRAFT)
     if code and not result.replayed:
-        codes = dict(list(browser.get(CODES, {}).items())[-(DONE_KEPT - 1):])
-        browser[CODES] = {**codes, result.signup.request_key: code}
+        codes = dict(list(person.get(CODES, {}).items())[-(DONE_KEPT - 1):])
+        person.set(CODES, {**codes, result.signup.request_key: code})
     return _done(result.signup)
 
 
@@ -187,8 +188,8 @@ def _signup_limit(step):
 
 def _done(signup: Signup):
     # The success screen shows only in the browser that signed up: it keeps the keys.
-    keys = [k for k in browser.get(DONE, []) if k != signup.request_key][-(DONE_KEPT - 1):]
-    browser[DONE] = [*keys, signup.request_key]
+    keys = [k for k in person.get(DONE, []) if k != signup.request_key][-(DONE_KEPT - 1):]
+    person.set(DONE, [*keys, signup.request_key])
     return go_to(url_for("signups.done", request_key=signup.request_key))
 
 
@@ -196,7 +197,7 @@ def _done(signup: Signup):
 @public
 def done(request_key: str):
     """The success screen: only in the browser that signed up, until home or the reset."""
-    if request_key not in browser.get(DONE, []):
+    if request_key not in person.get(DONE, []):
         return redirect(url_for("signups.index"))
     signup = services.find_signup_in(request_key, kiosk_community_or_404().id)
     if signup is None:
@@ -204,7 +205,7 @@ def done(request_key: str):
     return render_template("signups/done.html", signup=signup,
                            info=services.describe_one(signup.session),
                            position=services.queue_position(signup),
-                           cancel_code=browser.get(CODES, {}).get(request_key))
+                           cancel_code=person.get(CODES, {}).get(request_key))
 
 
 @bp.get("/classes/<int:class_session_id>/already")
@@ -232,15 +233,15 @@ def _found_signups(phone: str) -> list[Signup]:
     signups = services.signups_of(kiosk_community_or_404().id, phone)
     if _on_tablet():
         return signups
-    found = set(browser.get(MINE_IDS, []))
+    found = set(person.get(MINE_IDS, []))
     return [s for s in signups if s.id in found]
 
 
 @bp.get("/classes/mine")
 @public
 def mine():
-    phone = browser.get(PHONE)
-    if not phone or not (_on_tablet() or browser.get(MINE_IDS)):
+    phone = person.get(PHONE)
+    if not phone or not (_on_tablet() or person.get(MINE_IDS)):
         return render_template("signups/mine_find.html", values={}, errors={},
                                with_code=not _on_tablet())
     signups = _found_signups(phone)
@@ -274,24 +275,24 @@ def find_mine():
                  if services.cancel_code_matches(s, code)]
         if not found:
             return again({"code": _("号码或取消码不对。取消码在报名成功的那一页上。")})
-        browser[MINE_IDS] = found
-    browser[PHONE] = phone
+        person.set(MINE_IDS, found)
+    person.set(PHONE, phone)
     return go_to(url_for("signups.mine"))
 
 
 @bp.post("/classes/mine/forget")
 @public
 def forget_mine():
-    browser.pop(PHONE, None)
-    browser.pop(MINE_IDS, None)
+    person.pop(PHONE)
+    person.pop(MINE_IDS)
     return go_to(url_for("signups.mine"))
 
 
 def _my_signup(signup_id: int) -> Signup:
     # Another number's sign-up (a guessed id) is the same 404 as none at all; on a phone, so
     # is one its cancel code did not find.
-    signup = services.signup_of(signup_id, browser.get(PHONE), kiosk_community_or_404().id)
-    if signup is None or not (_on_tablet() or signup_id in browser.get(MINE_IDS, [])):
+    signup = services.signup_of(signup_id, person.get(PHONE), kiosk_community_or_404().id)
+    if signup is None or not (_on_tablet() or signup_id in person.get(MINE_IDS, [])):
         abort(404)
     return signup
 
@@ -322,3 +323,4 @@ def cancel_mine(signup_id: int):
     return go_to(url_for("signups.mine"),
                  _("Your sign-up for %(title)s on %(when)s is cancelled.", title=title,
                    when=format_when(starts_at)))
+
