@@ -1,6 +1,6 @@
 """The kiosk home screen, the idle reset and the language switch."""
 
-from flask import Blueprint, render_template, request, session, url_for
+from flask import Blueprint, current_app, render_template, request, session, url_for
 
 from ..access import public
 from ..communities.current import kiosk_community
@@ -57,6 +57,24 @@ def set_language():
     if chosen in LOCALES:
         response.set_cookie(LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax")
     return response
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    """The notice (PIPL Art. 17): who keeps what, what for, how long, who sees it, and how to
+    ask for a copy or erasure. Forms that take a name or a number link here."""
+    config = current_app.config
+    return render_template(
+        "home/privacy.html", community=kiosk_community(), back=safe_next(url_for("home.index")),
+        signup_months=_months(config.get("RETAIN_SIGNUP_DAYS", 183)),
+        contact_months=_months(config.get("RETAIN_SUGGESTION_CONTACT_DAYS", 183)),
+        address_months=_months(config.get("RETAIN_AUDIT_ADDRESS_DAYS", 183)),
+        backup_days=config.get("BACKUP_KEEP_DAYS", 14))
+
+
+def _months(days: int) -> int:
+    return max(1, round(days / 30.4))
 
 
 @bp.get("/healthz")

@@ -218,7 +218,8 @@ def test_cancel_in_my_sign_ups_and_the_next_person_moves_up(tablet, make_course,
 
 
 def test_signing_up_twice_or_for_a_cancelled_class_says_why(tablet, make_course,
-                                                           make_class_session, make_signup):
+                                                           make_class_session, make_signup,
+                                                           committed):
     session = make_class_session(course=make_course(title="合唱"))
     make_signup(session=session, name="王秀英", phone="13812345678")
     tablet.goto(f"/classes/{session.id}/")
@@ -231,6 +232,7 @@ def test_signing_up_twice_or_for_a_cancelled_class_says_why(tablet, make_course,
     tablet.get_by_role("link", name="查看我的报名").click()
     expect(tablet.locator(".mine-card", has_text="合唱")).to_contain_text("已报名")
 
+    committed()  # the tablet's steps wrote (what was typed is kept on the server)
     stopped = make_class_session(course=make_course(title="剪纸"), status="cancelled")
     tablet.goto(f"/classes/{stopped.id}/")
     expect(tablet.get_by_role("heading", level=1)).to_have_text("剪纸：不能报名")
