@@ -38,9 +38,9 @@ def kiosk_community() -> Community | None:
     return g.kiosk_community
 
 
-def community_was_chosen() -> bool:
-    """Whether the community came from the device's choice or the server's default (so the
-    page may offer to change it), not from a tablet, the demo or being the only one."""
+def community_is_changeable() -> bool:
+    """Whether the device may choose another community: it shows one it chose or the server's
+    default, not its station's, the demo's or the only one."""
     kiosk_community()
     return g.kiosk_community_from in ("chosen", "default")
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request, session, url_for
 
 from ..access import public
-from ..communities.current import community_was_chosen, kiosk_community_or_choose
+from ..communities.current import community_is_changeable, kiosk_community_or_choose
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES
@@ -26,7 +26,7 @@ def index():
     return cached_page(lambda: render_template(
         "home/index.html",
         community=kiosk_community_or_choose(),
-        change_community=community_was_chosen(),
+        change_community=community_is_changeable(),
         idle_enabled=has_kiosk_state(session, request.cookies),
         today=utcnow(),
     ))
