@@ -165,7 +165,7 @@ def test_a_phone_chooses_its_community_sees_it_and_gains_no_tablet_powers(
 
     # Two communities and no default: kiosk pages send the phone to the chooser, and back.
     for path in ("/", f"/classes/?week={week}", "/vote/", "/suggest/", "/suggest/board",
-                 f"/classes/{sessions['yonghe'].id}/"):
+                 f"/classes/{sessions['yonghe'].id}/", "/classes/mine", "/suggest/write"):
         sent = phone.get(path)
         assert sent.status_code == 303 and "/community?next=" in sent.location, path
     htmx = phone.get(f"/classes/?week={week}", headers=HX)

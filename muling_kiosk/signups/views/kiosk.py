@@ -238,6 +238,7 @@ def _found_signups(phone: str) -> list[Signup]:
 @bp.get("/classes/mine")
 @public
 def mine():
+    kiosk_community_or_choose()  # whose sign-ups: a device without a community chooses first
     phone = browser.get(PHONE)
     if not phone or not (_on_tablet() or browser.get(MINE_IDS)):
         return render_template("signups/mine_find.html", values={}, errors={},
