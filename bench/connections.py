@@ -41,7 +41,8 @@ def prepare(workdir: Path) -> tuple[dict, dict]:
     """A migrated demo database and bench/prepare.py's targets (a meeting with a TV)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MULING_", "DATABASE_"))}
     env.update({"DATABASE_URL": f"sqlite:///{workdir / 'kiosk.sqlite3'}",
-                "MULING_SECRET_KEY": "bench-only-secret", "FLASK_APP": "app"})
+                "MULING_SECRET_KEY": "bench-only-secret", "FLASK_APP": "app",
+                "MULING_COMMUNITY": "shengli"})  # what a browser without a choice sees
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([str(VENV / "flask"), *command], cwd=ROOT, env=env, check=True,
                        capture_output=True)

@@ -56,6 +56,8 @@ def base_env(database_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MULING_", "DATABASE_"))}
     env.update({"DATABASE_URL": database_url, "MULING_SECRET_KEY": "bench-only-secret",
                 "MULING_QUERY_COUNT_HEADER": "1",
+                # The community a browser without a station or a choice sees (the demo's).
+                "MULING_COMMUNITY": "shengli",
                 # The writes and the burst send far more than 5 suggestions in 10 minutes
                 # from one address; the limit itself is checked in the PostgreSQL run.
                 "MULING_SUGGESTION_RATE_LIMIT": "1000000 per minute",

@@ -38,8 +38,10 @@ ENV_SETTINGS = {
 
 
 class Defaults:
-    # The kiosk serves one community; the slug of a seeded community.
-    COMMUNITY = "shengli"
+    # The community (slug) a device that is no station tablet sees until it chooses one
+    # (communities/current.py), and in demo mode every browser's. Unset in production: each
+    # tablet shows its own station's community. In demo mode it defaults to DEMO_COMMUNITY.
+    COMMUNITY = None
     TIMEZONE = "Asia/Shanghai"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
@@ -89,6 +91,7 @@ class Defaults:
     # Demo mode (scripts/serve.sh sets MULING_DEMO=1): every browser is the default
     # community's station tablet, and the page bar says 演示. Never in production.
     DEMO = False
+    DEMO_COMMUNITY = "shengli"  # a community of the demo's seed (communities/services.py)
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "muling"
@@ -132,6 +135,8 @@ def load_config(app, test_config: dict | None) -> None:
                 app.config[key] = parse(os.environ[env_name])
     else:
         app.config.update(test_config)
+    if app.config.get("DEMO") and not app.config.get("COMMUNITY"):
+        app.config["COMMUNITY"] = app.config["DEMO_COMMUNITY"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]

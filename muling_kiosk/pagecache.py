@@ -54,6 +54,8 @@ class PageCache:
         self._pages: OrderedDict[tuple, _Page] = OrderedDict()
         self._lock = threading.Lock()
         self._rendering: dict[tuple, threading.Lock] = {}
+        # Cookies a page depends on beyond the language and 大字 (vary_on_cookie).
+        self.cookies: list[str] = []
 
     def get(self, key: tuple) -> _Page | None:
         with self._lock:
@@ -88,6 +90,12 @@ def init_app(app) -> None:
     app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SECONDS"])
 
 
+def vary_on_cookie(app, name: str) -> None:
+    """Pages depend on this cookie too (e.g. which community a device sees): a kept page is
+    given only to browsers that send the same value."""
+    app.extensions["page_cache"].cookies.append(name)
+
+
 def forbid() -> None:
     """This render holds something of one visitor (e.g. a one-off request key): never keep it."""
     g.page_cache_forbidden = True
@@ -98,7 +106,7 @@ def cached_page(render: Callable[[], object]) -> Response:
     cache: PageCache = current_app.extensions["page_cache"]
     if cache.seconds <= 0 or not _belongs_to_nobody():
         return flask_make_response(render())
-    key = _key()
+    key = _key(cache)
     page = cache.get(key)
     if page is None:
         with cache.render_lock(key):
@@ -132,10 +140,11 @@ def _belongs_to_nobody() -> bool:
             and set(session.keys()) <= SESSION_KEYS_OF_NOBODY)
 
 
-def _key() -> tuple:
+def _key(cache: PageCache) -> tuple:
     return (request.full_path, str(get_locale()), request.cookies.get(LANG_COOKIE),
             LARGE_TEXT_COOKIE in request.cookies,
-            *(request.headers.get(name) for name in VARY_HEADERS))
+            *(request.headers.get(name) for name in VARY_HEADERS),
+            *(tuple(request.cookies.getlist(name)) for name in cache.cookies))
 
 
 # ---------- the generation: any committed write drops every kept page ----------

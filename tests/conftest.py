@@ -100,7 +100,8 @@ class KioskClient(FlaskClient):
             db.session.remove()
 
     def csrf_token(self, path: str = "/") -> str:
-        page = self.get(path).get_data(as_text=True)
+        # Followed: "/" sends a device without a community to the chooser (its token is as good).
+        page = self.get(path, follow_redirects=True).get_data(as_text=True)
         match = re.search(r'name="csrf_token" value="([^"]+)"', page)
         assert match, f"no CSRF token on {path}"
         return match.group(1)

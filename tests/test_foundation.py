@@ -135,7 +135,7 @@ def test_home_renders_in_chinese_by_default(client, community):
 
 
 @pytest.mark.parametrize("header", ["zh-CN", "zh-cn", "zh-Hans-CN", "zh-TW,zh;q=0.9", "zh"])
-def test_any_chinese_browser_gets_chinese(client, header):
+def test_any_chinese_browser_gets_chinese(client, community, header):
     page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
     assert "长者学堂报名" in page
 

@@ -24,7 +24,9 @@ def counted(make_app, community):
 
 
 def visit(app, path="/classes/", **kwargs):
-    return app.test_client().get(path, **kwargs)
+    """A visit by a new phone: the phones of a community share kept pages (an enrolled tablet
+    has its own, keyed by its station cookie: test_stations_communities.py)."""
+    return app.test_client(as_station=False).get(path, **kwargs)
 
 
 def week_of(starts_at) -> int:
@@ -35,7 +37,7 @@ def week_of(starts_at) -> int:
 def test_the_next_visitor_gets_the_kept_page_with_a_token_of_their_own(counted):
     first = visit(counted)
     assert first.headers["X-Page-Cache"] == "miss"
-    client = counted.test_client()
+    client = counted.test_client(as_station=False)
     second = client.get("/classes/")
     assert second.headers["X-Page-Cache"] == "hit"
     assert second.headers["X-Query-Count"] == "0"
@@ -83,7 +85,7 @@ def test_a_staff_members_page_is_neither_kept_nor_served_from_the_cache(
 
 def test_a_message_for_one_person_is_never_shown_to_the_next(counted):
     visit(counted, "/board")
-    client = counted.test_client()
+    client = counted.test_client(as_station=False)
     client.get("/board")
     with client.session_transaction() as session:
         session["_flashes"] = [("message", "您的建议已收到")]

@@ -3,7 +3,11 @@
 from flask import Blueprint, current_app, render_template, request, session, url_for
 
 from ..access import public
-from ..communities.current import kiosk_community
+from ..communities.current import (
+    community_is_changeable,
+    kiosk_community,
+    kiosk_community_or_choose,
+)
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES
@@ -28,7 +32,8 @@ def index():
     forget_person(session)
     return cached_page(lambda: render_template(
         "home/index.html",
-        community=kiosk_community(),
+        community=kiosk_community_or_choose(),
+        change_community=community_is_changeable(),
         idle_enabled=has_kiosk_state(session, request.cookies),
         today=utcnow(),
     ))

@@ -254,12 +254,12 @@ def _values_of(person: Staff) -> dict:
 @bp.route("/unlock", methods=["GET", "POST"])
 @public
 def unlock():
-    """Staff mode with a PIN: only on the community's enrolled station tablet."""
+    """Staff mode with a PIN: only on the community's enrolled station tablet (a device that
+    chose a community is not its tablet)."""
     community = kiosk_community()
-    if community is not None:
-        require_station_tablet(community)
+    require_station_tablet(community)
     errors, status = {}, 200
-    if request.method == "POST" and community is not None:
+    if request.method == "POST":
         station = current_station()
         try:
             staff = services.unlock_with_pin(
@@ -271,8 +271,7 @@ def unlock():
             errors, status = invalid.errors, 422
         else:
             return _enter_tablet_mode(staff)
-    return render_template("staff/unlock.html", errors=errors, community=community,
-                           next=safe_next("")), status
+    return render_template("staff/unlock.html", errors=errors, next=safe_next("")), status
 
 
 def _enter_tablet_mode(staff: Staff):

@@ -75,7 +75,7 @@ def test_home_shows_three_giant_tiles_in_chinese(tablet):
     check_screen_fits(tablet, "home-tablet")
 
 
-def test_home_on_a_phone_fits_without_sideways_scrolling(phone):
+def test_home_on_a_phone_fits_without_sideways_scrolling(phone, community):
     phone.goto("/")
     expect(phone.locator(".tile")).to_have_count(3)
     check_screen(phone, "home-phone")
@@ -254,7 +254,8 @@ def test_error_page_is_big_and_has_a_way_back(request, device):
     expect(page).to_have_url(re.compile(r"/$"))
 
 
-def test_the_home_screen_survives_320px_and_double_font_size(browser, live_server):
+def test_the_home_screen_survives_320px_and_double_font_size(browser, live_server,
+                                                            community):
     context = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640},
                                   has_touch=True, is_mobile=True)
     page = context.new_page()

@@ -7,12 +7,12 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...access import staff_only
-from ...communities.current import kiosk_community_or_404
+from ...communities.current import kiosk_community
 from ...extensions import db
 from ...idempotency import parse_request_key
 from ...privacy import normalise_phone
 from ...responses import go_to, page_or_fragment
-from ...staff.auth import current_staff, require_community, staff_record_or_404
+from ...staff.auth import current_staff, form_community_id, require_community, staff_record_or_404
 from ...validation import Invalid
 from .. import services
 from ..models import ClassSession, Signup
@@ -22,10 +22,19 @@ from .common import ANY_STAFF, bp, form_text
 @bp.get("/classes/checkin/")
 @staff_only(*ANY_STAFF)
 def checkin_index():
-    community = kiosk_community_or_404()
-    require_community(community.id)
+    community_id = _checkin_community_id()
+    require_community(community_id)
     return render_template("signups/checkin_index.html",
-                           **vars(services.checkin_choice(community.id)))
+                           **vars(services.checkin_choice(community_id)))
+
+
+def _checkin_community_id() -> int | None:
+    """The community the device shows (a tablet: its own); on an office PC or a phone that
+    shows another community (a choice, the default), the staff member's own."""
+    staff, community = current_staff(), kiosk_community()
+    if community is not None and staff.can_access(community.id):
+        return community.id
+    return form_community_id(staff, or_first=True)
 
 
 @bp.get("/classes/checkin/<int:class_session_id>")

@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 from ... import ratelimit
 from ...access import public
 from ...audit.services import client_address
-from ...communities.current import kiosk_community, kiosk_community_or_404, kiosk_record_or_404
+from ...communities.current import kiosk_community, kiosk_community_or_choose, kiosk_record_or_404
 from ...database import utcnow
 from ...devices import device_id
 from ...extensions import db
@@ -72,9 +72,8 @@ def index():
 
 
 def _week_page():
-    community = kiosk_community()
-    week = services.class_week(community.id if community else None,
-                               request.args.get("week", 0, type=int))
+    community = kiosk_community_or_choose()
+    week = services.class_week(community.id, request.args.get("week", 0, type=int))
     return page_or_fragment("signups/index.html", "signups/_week.html", **vars(week))
 
 
@@ -199,7 +198,7 @@ def done(request_key: str):
     """The success screen: only in the browser that signed up, until home or the reset."""
     if request_key not in person.get(DONE, []):
         return redirect(url_for("signups.index"))
-    signup = services.find_signup_in(request_key, kiosk_community_or_404().id)
+    signup = services.find_signup_in(request_key, kiosk_community_or_choose().id)
     if signup is None:
         abort(404)
     return render_template("signups/done.html", signup=signup,
@@ -230,7 +229,7 @@ def already(class_session_id: int):
 
 def _found_signups(phone: str) -> list[Signup]:
     """我的报名: the number's sign-ups at the tablet; on a phone those its code found."""
-    signups = services.signups_of(kiosk_community_or_404().id, phone)
+    signups = services.signups_of(kiosk_community_or_choose().id, phone)
     if _on_tablet():
         return signups
     found = set(person.get(MINE_IDS, []))
@@ -240,6 +239,7 @@ def _found_signups(phone: str) -> list[Signup]:
 @bp.get("/classes/mine")
 @public
 def mine():
+    kiosk_community_or_choose()  # whose sign-ups: a device without a community chooses first
     phone = person.get(PHONE)
     if not phone or not (_on_tablet() or person.get(MINE_IDS)):
         return render_template("signups/mine_find.html", values={}, errors={},
@@ -271,7 +271,7 @@ def find_mine():
             return again({"code": _("试的次数太多了。请 %(minutes)s 分钟后再试。",
                                     minutes=limited.minutes)}, 429)
         code = "".join(ch for ch in form_text("code", 20) if ch.isdigit())
-        found = [s.id for s in services.signups_of(kiosk_community_or_404().id, phone)
+        found = [s.id for s in services.signups_of(kiosk_community_or_choose().id, phone)
                  if services.cancel_code_matches(s, code)]
         if not found:
             return again({"code": _("号码或取消码不对。取消码在报名成功的那一页上。")})
@@ -291,7 +291,7 @@ def forget_mine():
 def _my_signup(signup_id: int) -> Signup:
     # Another number's sign-up (a guessed id) is the same 404 as none at all; on a phone, so
     # is one its cancel code did not find.
-    signup = services.signup_of(signup_id, person.get(PHONE), kiosk_community_or_404().id)
+    signup = services.signup_of(signup_id, person.get(PHONE), kiosk_community_or_choose().id)
     if signup is None or not (_on_tablet() or signup_id in person.get(MINE_IDS, [])):
         abort(404)
     return signup

@@ -5,7 +5,7 @@ own). Only what staff put on the board; no one's name or number."""
 from flask import abort, render_template, request, url_for
 
 from ...access import public
-from ...communities.current import kiosk_community, kiosk_community_or_404
+from ...communities.current import kiosk_community_or_choose
 from ...communities.models import Community
 from ...communities.services import community_by_slug
 from ...pagecache import cached_page
@@ -40,7 +40,7 @@ def _board(template: str, community: Community, endpoint: str, per_page: int = B
 def board():
     def render():
         slug = request.args.get("c", "")[:40]
-        community = community_by_slug(slug) if slug else kiosk_community()
+        community = community_by_slug(slug) if slug else kiosk_community_or_choose()
         if community is None:
             abort(404)
         return _board("suggestions/board.html", community, "suggestions.board")
@@ -58,7 +58,7 @@ def kiosk_board():
     """百姓畅言栏 on the tablet: a few cards a page with big 上一页 / 下一页, each opening the
     whole suggestion; the kind is chosen on a screen of its own. Nothing to scroll."""
     def render():
-        community = kiosk_community_or_404()
+        community = kiosk_community_or_choose()
         return _board("suggestions/kiosk_board.html", community, "suggestions.kiosk_board",
                       per_page=KIOSK_BOARD_PAGE)
 
@@ -69,7 +69,7 @@ def kiosk_board():
 @public
 def kiosk_board_kinds():
     def render():
-        kiosk_community_or_404()
+        kiosk_community_or_choose()
         return render_template("suggestions/kiosk_board_kinds.html",
                                category=_board_category())
 
@@ -80,8 +80,7 @@ def kiosk_board_kinds():
 @public
 def kiosk_board_item(suggestion_id: int):
     def render():
-        community = kiosk_community()
-        item = rules.board_item(community.id, suggestion_id) if community else None
+        item = rules.board_item(kiosk_community_or_choose().id, suggestion_id)
         if item is None:
             abort(404)
         category = _board_category()

@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ... import devices, ratelimit
 from ...access import public
 from ...audit.services import client_address
-from ...communities.current import kiosk_community, kiosk_community_or_404
+from ...communities.current import kiosk_community_or_choose
 from ...communities.models import Community
 from ...errors import render_error, too_large_key
 from ...extensions import db
@@ -131,7 +131,7 @@ class Channel:
 
 
 def _kiosk_channel() -> Channel:
-    community = kiosk_community_or_404()
+    community = kiosk_community_or_choose()
     staff = current_staff()
     return Channel(community, None, "staff" if staff else "kiosk", staff, KIOSK_DRAFT,
                    KIOSK_DONE, url_for("suggestions.kiosk_write"),
@@ -320,7 +320,7 @@ def _done_suggestion(channel: Channel) -> Suggestion | None:
 @bp.get("/suggest/")
 @public
 def kiosk():
-    community = kiosk_community()
+    community = kiosk_community_or_choose()
     location = rules.kiosk_location(community)
     qr = None
     if location is not None:

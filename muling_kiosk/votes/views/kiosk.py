@@ -10,7 +10,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...access import public
-from ...communities.current import kiosk_community, kiosk_record_or_404
+from ...communities.current import kiosk_community, kiosk_community_or_choose, kiosk_record_or_404
 from ...extensions import db
 from ...responses import fragment, go_to, page_or_fragment, wants_fragment
 from ...stations import services as stations
@@ -35,16 +35,14 @@ RECORD_PAGE = (3, 2)  # agenda items in a past meeting's record
 @public
 def index():
     """The 议事会投票 tile: the open ballot if there is one, else the decisions so far."""
-    community = kiosk_community()
-    poll = services.open_pass_poll(community.id) if community is not None else None
+    community = kiosk_community_or_choose()
+    poll = services.open_pass_poll(community.id)
     if poll is not None and is_station_tablet(community) and stations.handed_over_for(
             current_station(), poll.id):
         return go_to(url_for("votes.ballot", poll_id=poll.id))
-    meetings = services.decided_meetings(community.id) if community else []
     return render_template("votes/index.html", community=community,
-                           page=page_of(meetings, BOARD_PAGE),
-                           upcoming=services.next_meeting(community.id) if community else None,
-                           **labels())
+                           page=page_of(services.decided_meetings(community.id), BOARD_PAGE),
+                           upcoming=services.next_meeting(community.id), **labels())
 
 
 @bp.get("/vote/meetings/<int:meeting_id>")
