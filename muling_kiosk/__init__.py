@@ -117,6 +117,7 @@ def _form_request_key() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit
+    from .communities.views import bp as communities
     from .home.views import bp as home
     from .signups.views import bp as signups
     from .staff import auth as staff_auth
@@ -126,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from .suggestions.views import bp as suggestions
     from .votes.views import bp as votes
 
-    for blueprint in (home, staff, stations, audit, signups, votes, suggestions):
+    for blueprint in (home, staff, stations, communities, audit, signups, votes, suggestions):
         app.register_blueprint(blueprint)
     staff_auth.init_app(app)
     station_current.init_app(app)
