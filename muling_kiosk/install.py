@@ -89,6 +89,12 @@ def set_up(plan: Plan) -> tuple[Subdistrict, Staff]:
     return subdistrict, admin
 
 
+def nobody_can_sign_in() -> bool:
+    """No active account at all: a fresh install before `flask setup`. (Not "no admin": with
+    the last admin deactivated, facilitators must still be able to sign in.)"""
+    return db.session.scalar(select(Staff.id).where(Staff.active.is_(True)).limit(1)) is None
+
+
 def admin_exists() -> bool:
     """Whether anyone can sign in to the console as an admin (else: run `flask setup`)."""
     return db.session.scalar(select(Staff.id).where(

@@ -309,9 +309,22 @@ def test_setup_says_what_is_missing_or_wrong_and_keeps_nothing(fresh_database):
     assert flask(fresh_database, *SETUP).returncode == 0  # and then it works
 
 
-def test_the_sign_in_page_says_to_run_setup_until_an_admin_exists(client, make_staff):
+def test_the_sign_in_page_says_to_run_setup_until_someone_can_sign_in(client, make_staff):
     page = client.get("/staff/login").get_data(as_text=True)
     assert "flask --app app setup" in page and 'name="password"' not in page
     make_staff("admin", community=None)
     page = client.get("/staff/login").get_data(as_text=True)
     assert "flask --app app setup" not in page and 'name="password"' in page
+
+
+def test_without_an_admin_the_others_still_find_the_sign_in_form(client, make_staff):
+    """The last admin deactivated is not a fresh install: a facilitator still signs in."""
+    from muling_kiosk.extensions import db
+    from muling_kiosk.staff.services import set_active
+
+    admin = make_staff("admin", community=None)
+    make_staff("facilitator")
+    set_active(admin, False)
+    db.session.commit()
+    page = client.get("/staff/login").get_data(as_text=True)
+    assert 'name="password"' in page and "flask --app app setup" not in page
