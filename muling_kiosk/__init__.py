@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit
     from .communities import current as community_current
     from .communities.chooser import bp as community_choice
+    from .communities.views import bp as communities
     from .home.views import bp as home
     from .signups.views import bp as signups
     from .staff import auth as staff_auth
@@ -128,8 +129,8 @@ def _register_blueprints(app: Flask) -> None:
     from .suggestions.views import bp as suggestions
     from .votes.views import bp as votes
 
-    for blueprint in (home, community_choice, staff, stations, audit, signups, votes,
-                      suggestions):
+    for blueprint in (home, community_choice, staff, stations, communities, audit, signups,
+                      votes, suggestions):
         app.register_blueprint(blueprint)
     staff_auth.init_app(app)
     station_current.init_app(app)

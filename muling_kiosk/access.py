@@ -15,6 +15,8 @@ from flask import abort, current_app, request
 class Rule:
     roles: frozenset[str] | None  # None: anyone
     description: str
+    # Only an admin of the whole subdistrict (no community of their own), e.g. communities.
+    subdistrict: bool = False
 
     @property
     def is_public(self) -> bool:
@@ -34,9 +36,11 @@ def public(view):
     return view
 
 
-def staff_only(*roles: str):
-    """Staff with one of these roles (in their own community, checked by the staff feature)."""
-    rule = Rule(frozenset(roles), "staff:" + ",".join(sorted(roles)))
+def staff_only(*roles: str, subdistrict: bool = False):
+    """Staff with one of these roles (in their own community, checked by the staff feature);
+    subdistrict=True: only those of them who hold the whole subdistrict."""
+    rule = Rule(frozenset(roles), "staff:" + ",".join(sorted(roles))
+                + (":subdistrict" if subdistrict else ""), subdistrict)
 
     def decorate(view):
         view.access_rule = rule

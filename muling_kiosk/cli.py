@@ -3,6 +3,7 @@
 import click
 from flask import Flask
 
+from . import install_cli
 from .extensions import db
 
 
@@ -12,6 +13,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_scale)
+    install_cli.register(app)
 
 
 @click.command("seed-demo")

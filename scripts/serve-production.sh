@@ -28,6 +28,8 @@ sed -e "s|@RUN@|$run|g" -e "s|@LISTEN@|$host:$port|g" -e "s|@UPSTREAM@|127.0.0.1
 export FLASK_APP=app
 export MULING_PROXY_COUNT=1  # nginx: the client's address and scheme come from its headers
 .venv/bin/flask db upgrade
+# Never the demo: no seeding here, and no start while its accounts or demo mode are on.
+.venv/bin/flask check-production
 case "${DATABASE_URL:-sqlite}" in
   postgresql*) workers="${MULING_WORKERS:-4}" ;;
   *) workers="${MULING_WORKERS:-1}" ;;

@@ -43,6 +43,7 @@ class World:
 # Each feature adds its own in tests/factories_<feature>.py (ROUTE_SAMPLES).
 SAMPLES = {
     "staff_id": lambda world: world.make_staff("volunteer").id,
+    "community_id": lambda world: world.community.id,
     **factories_signups.ROUTE_SAMPLES,
     **factories_votes.ROUTE_SAMPLES,
     **factories_suggestions.ROUTE_SAMPLES,
@@ -112,7 +113,9 @@ def _judge(rule, visitor, names_a_record, response) -> str | None:
     if visitor == "anonymous":
         return None if signing_in else "should send to sign in"
     role = "admin" if visitor == "other_admin" else visitor
-    if role not in rule.roles:
+    # Every visitor here holds one community: a subdistrict-only route refuses them all
+    # (tests/test_communities.py lets the subdistrict admin in).
+    if role not in rule.roles or rule.subdistrict:
         return None if refused else "should be 403"
     if refused or signing_in:
         return "should let this role in"

@@ -1,5 +1,7 @@
 """街道 (subdistrict) and 社区 (community): every record of every feature belongs to one."""
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,8 +30,15 @@ class Community(db.Model):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(60))
     name_en: Mapped[str] = mapped_column(String(80), default="")
+    # Retired by a subdistrict admin: gone from kiosk choices and new enrolments, its records
+    # kept (and shown to staff); None while it serves.
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
 
     subdistrict: Mapped[Subdistrict] = relationship(back_populates="communities")
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def display_name(self) -> str:

@@ -40,7 +40,7 @@ def check_rule(rule: Rule):
         if htmx:
             return htmx_response("", 204, redirect=target)
         return redirect(target, 303)
-    if staff.role not in rule.roles:
+    if staff.role not in rule.roles or (rule.subdistrict and not staff.is_subdistrict_admin):
         abort(403)
     return None
 
@@ -74,7 +74,8 @@ def may_open(endpoint: str) -> bool:
     rule, staff = rule_for(endpoint), current_staff()
     if rule is None:
         return False
-    return rule.is_public or (staff is not None and staff.role in rule.roles)
+    return rule.is_public or (staff is not None and staff.role in rule.roles and (
+        not rule.subdistrict or staff.is_subdistrict_admin))
 
 
 def staff_record_or_404(model, record_id: int, community_of=lambda record: record.community_id):

@@ -9,6 +9,7 @@ from ..access import public, staff_only
 from ..audit.services import client_address
 from ..communities.current import kiosk_community
 from ..extensions import db
+from ..install import nobody_can_sign_in
 from ..responses import go_to, safe_next
 from ..stations.current import current_station, require_station_tablet
 from ..stations.services import end_hand_over
@@ -54,8 +55,9 @@ def login():
             _sign_in(staff, "console")
             db.session.commit()
             return go_to(safe_next(url_for("staff.dashboard")))
+    # Before `flask setup` nobody can sign in: say what to do instead of a useless form.
     return render_template("staff/login.html", errors=errors, username=username,
-                           next=safe_next("")), status
+                           next=safe_next(""), setup_needed=nobody_can_sign_in()), status
 
 
 @bp.post("/staff/logout")

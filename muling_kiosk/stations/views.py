@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from ..access import staff_only
+from ..communities.services import serving
 from ..extensions import db
 from ..responses import go_to
 from ..staff.auth import current_staff, form_community_id, password_only, staff_record_or_404
@@ -22,7 +23,7 @@ def _page(errors=None, values=None, status=200):
     viewer = current_staff()
     return render_template(
         "stations/console/stations.html", stations=services.stations_of(viewer.community_ids()),
-        communities=communities_for(viewer), this_device=enrolled_station(),
+        communities=serving(communities_for(viewer)), this_device=enrolled_station(),
         errors=errors or {}, values=values or {"community_id": viewer.community_id}), status
 
 
@@ -41,8 +42,10 @@ def enroll():
     values = {"name": request.form.get("name", "")[:80],
               "community_id": form_community_id(viewer)}
     try:
+        # A retired community takes no new tablet.
         station, token = services.enroll(values["name"], values["community_id"],
-                                         viewer.community_ids(), actor=viewer,
+                                         [c.id for c in serving(communities_for(viewer))],
+                                         actor=viewer,
                                          replacing=enrolled_station())
     except Invalid as invalid:
         return _page(invalid.errors, values, 422)
