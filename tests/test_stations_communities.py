@@ -10,6 +10,7 @@ from itsdangerous import URLSafeSerializer
 from sqlalchemy import func, select
 
 from muling_kiosk.communities.current import _CHOICE_SALT, CHOICE_COOKIE
+from muling_kiosk.communities.services import retire_community
 from muling_kiosk.database import utcnow
 from muling_kiosk.extensions import db
 from muling_kiosk.signups import services as signups
@@ -269,3 +270,22 @@ def test_staff_on_an_office_pc_check_in_their_own_communitys_classes(
     pc = sign_in(app.test_client(as_station=False), volunteer)  # MULING_COMMUNITY is 胜利
     page = pc.get("/classes/checkin/")
     assert page.status_code == 200 and "太极班" in text(page) and "剪纸班" not in text(page)
+
+
+def test_a_retired_community_is_no_longer_offered_and_its_choosers_choose_again(
+        app, world, no_default, make_community):
+    a, b, _sessions = world
+    phone = app.test_client(as_station=False)
+    choose(phone, "yonghe")
+    assert "永和社区" in text(phone.get("/"))
+    make_community("hepan", "河畔社区")
+    retire_community(b)
+    db.session.commit()
+    sent = phone.get("/")  # the phone that chose it is asked again, and B is not offered
+    assert sent.status_code == 303 and "/community?next=" in sent.location
+    chooser = text(phone.get("/community?next=/"))
+    assert "胜利社区" in chooser and "河畔社区" in chooser and "永和社区" not in chooser
+    retire_community(a)
+    db.session.commit()
+    # One community left serving: nobody needs to choose.
+    assert "河畔社区" in text(app.test_client(as_station=False).get("/"))

@@ -55,7 +55,8 @@ def _decide() -> tuple[Community | None, str]:
     if demo_mode():
         return (community_by_slug(default) if default else None), "demo"
     chosen = read_signed(CHOICE_COOKIE, _CHOICE_SALT, _SLUG.fullmatch)[0]
-    if chosen and (community := community_by_slug(chosen)) is not None:
+    if chosen and (community := community_by_slug(chosen)) is not None \
+            and not community.is_retired:  # a retired community is chosen again
         return community, "chosen"
     if (only := _the_only_community()) is not None:
         return only, "only"
@@ -65,14 +66,17 @@ def _decide() -> tuple[Community | None, str]:
 
 
 def _the_only_community() -> Community | None:
-    first_two = db.session.scalars(select(Community).limit(2)).all()
+    first_two = db.session.scalars(
+        select(Community).where(Community.retired_at.is_(None)).limit(2)).all()
     return first_two[0] if len(first_two) == 1 else None
 
 
 def choices() -> list[Community]:
-    """What the chooser offers: every community the server serves, by subdistrict."""
+    """What the chooser offers: every community the server serves (not retired), by
+    subdistrict."""
     return list(db.session.scalars(
-        select(Community).order_by(Community.subdistrict_id, Community.id)))
+        select(Community).where(Community.retired_at.is_(None))
+        .order_by(Community.subdistrict_id, Community.id)))
 
 
 def remember_choice(response, community: Community):
