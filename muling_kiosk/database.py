@@ -121,9 +121,21 @@ def writes_on_get(view):
     return view
 
 
+def lock_before_next_write() -> None:
+    """The request's next transaction will write although it is not the first of a POST (a
+    write after the view's own commit, or on a GET): on SQLite it too begins with BEGIN
+    IMMEDIATE, so that a write committed by another request meanwhile cannot make it fail
+    with "database is locked". End any transaction still open first (db.session.rollback())."""
+    g.muling_write_next = True
+
+
 def _writes_expected() -> bool:
     """The first transaction of a mutating request will write: lock before reading."""
-    if not has_request_context() or g.get("muling_committed", False):
+    if not has_request_context():
+        return False
+    if g.pop("muling_write_next", False):
+        return True
+    if g.get("muling_committed", False):
         return False
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         return True

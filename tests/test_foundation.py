@@ -140,7 +140,7 @@ def test_any_chinese_browser_gets_chinese(client, community, header):
     assert "长者学堂报名" in page
 
 
-def test_an_english_browser_gets_english_and_the_switch_is_remembered(client):
+def test_an_english_browser_gets_english_and_the_switch_is_remembered(client, community):
     page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
     assert '<html lang="en"' in page and "Sign up for classes" in page
     client.post_form("/language", {"lang": "zh_Hans", "next": "/classes/"})
@@ -156,7 +156,7 @@ def test_language_switch_goes_back_to_the_page_but_never_off_site(client):
         assert response.headers["Location"] == "/"
 
 
-def test_unknown_language_is_ignored(client):
+def test_unknown_language_is_ignored(client, community):
     client.post_form("/language", {"lang": "fr"})
     assert "长者学堂报名" in client.get("/").get_data(as_text=True)
 
@@ -175,7 +175,7 @@ def test_dates_read_as_people_say_them(app):
 # ---------- kiosk shell ----------
 
 
-def test_idle_reset_forgets_the_person_and_comes_back_in_chinese(client):
+def test_idle_reset_forgets_the_person_and_comes_back_in_chinese(client, community):
     client.post_form("/language", {"lang": "en"})
     client.set_cookie("large_text", "1")
     with client.session_transaction() as session:
@@ -203,7 +203,7 @@ def test_idle_reset_from_htmx_asks_for_a_full_new_page(client):
     assert response.headers["HX-Redirect"] == "/"
 
 
-def test_home_runs_the_idle_timer_only_when_there_is_something_to_clear(client):
+def test_home_runs_the_idle_timer_only_when_there_is_something_to_clear(client, community):
     assert "data-idle-seconds" not in client.get("/").get_data(as_text=True)
     client.post_form("/language", {"lang": "en"})
     assert 'data-idle-seconds="90"' in client.get("/").get_data(as_text=True)
@@ -218,7 +218,7 @@ def test_what_counts_as_state_left_on_the_tablet():
     assert has_kiosk_state({}, {"large_text": "1"})
 
 
-def test_every_kiosk_page_has_a_way_home_and_the_status_region(client):
+def test_every_kiosk_page_has_a_way_home_and_the_status_region(client, community):
     for path in ("/classes/", "/vote/", "/suggest/"):
         page = client.get(path).get_data(as_text=True)
         assert 'href="/"' in page, path
@@ -283,7 +283,7 @@ def test_no_inline_script_in_any_template():
         assert not re.search(r"\son[a-z]+=", source), path  # no inline event handlers
 
 
-def test_session_cookie_flags(app):
+def test_session_cookie_flags(app, community):
     cookie = app.test_client().get("/").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     secure = app.test_client().get("/", base_url="https://localhost").headers["Set-Cookie"]
@@ -298,7 +298,7 @@ def test_a_write_without_csrf_token_gets_the_expired_page(client):
     assert client.get_cookie("lang") is None
 
 
-def test_htmx_sends_the_csrf_token_in_a_header(client):
+def test_htmx_sends_the_csrf_token_in_a_header(client, community):
     token = client.csrf_token()
     page = client.get("/").get_data(as_text=True)
     assert "X-CSRFToken" in page

@@ -9,10 +9,10 @@ row under the key's hash, read once per request and written after it when change
 
 from datetime import timedelta
 
-from flask import g, session
+from flask import g, request, session
 from sqlalchemy import delete
 
-from ..database import utcnow
+from ..database import lock_before_next_write, utcnow
 from ..extensions import db
 from ..kiosk_state import PERSON_PREFIX
 from ..tokens import digest, url_token
@@ -56,6 +56,7 @@ def save(response):
     if not g.get("person_changed"):
         return response
     g.person_changed = False
+    _begin_write()
     key, state = session.get(KEY), g.person_state
     if state:
         if not isinstance(key, str) or not key:
@@ -76,7 +77,20 @@ def forget() -> bool:
     """The person is done (home, the idle reset): their row goes with their key. Whether
     there was one to delete (the caller commits)."""
     g.pop("person_state", None)
-    if (row := _row(session.pop(KEY, None))) is None:
+    key = session.pop(KEY, None)
+    if not isinstance(key, str) or not key:
+        return False
+    _begin_write()
+    if (row := _row(key)) is None:
         return False
     db.session.delete(row)
     return True
+
+
+def _begin_write() -> None:
+    """Our write follows the view's own work, or comes on a GET: end what is open (reads, or
+    work the view committed) and begin again holding the write lock (database.py)."""
+    if g.get("muling_committed") or not db.session().in_transaction() or \
+            request.method in ("GET", "HEAD"):
+        db.session.rollback()
+        lock_before_next_write()
