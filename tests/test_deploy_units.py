@@ -46,6 +46,8 @@ def test_the_kiosk_starts_at_boot_restarts_and_keeps_its_files_private():
     assert service["ExecStart"] == "/opt/muling-kiosk/scripts/serve-production.sh"
     assert service["User"] == "muling" and service["EnvironmentFile"] == "/etc/muling-kiosk.env"
     assert service["Restart"] == "on-failure" and service["RestartSec"]
+    # a clean end of nginx or gunicorn, or a TERM to the script, outside a stop: restarted
+    assert service["RestartForceExitStatus"].split() == ["0", "143"]
     assert service["UMask"] == "0077" and service["NoNewPrivileges"] == "yes"
     assert service["ReadWritePaths"] == "/opt/muling-kiosk/instance"
     assert unit["Install"]["WantedBy"] == "multi-user.target"
