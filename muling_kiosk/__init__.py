@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from . import access, cli, devices, errors, i18n, kiosk_state, models, pagecache, privacy, security  # noqa: F401
+from .backup import protect_sqlite
 from .config import load_config
 from .database import configure_sqlite, count_queries
 from .extensions import babel, compress, csrf, db, htmx, migrate
@@ -76,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            protect_sqlite(db.engine.url.database)  # everyone's data: 0600
         if app.config["QUERY_COUNT_HEADER"]:
             count_queries(db.engine)
             app.after_request(_query_count_header)

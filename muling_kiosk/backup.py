@@ -3,8 +3,11 @@
 SQLite: the online backup API copies a consistent snapshot page by page while other
 connections keep reading and writing; the copy is checked with PRAGMA integrity_check.
 PostgreSQL: pg_dump (a consistent snapshot by design) and pg_restore.
+A backup holds everyone's data: it is created readable by its owner only (0600), whatever
+the umask, before anything is written into it.
 """
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -21,6 +24,7 @@ def backup(target: Path) -> Path:
     """Write a backup of the configured database to target; returns the path."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    private_file(target)
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(Path(url.database), target)
@@ -50,6 +54,24 @@ def restore(source: Path) -> None:
     else:
         raise BackupError(f"no restore for {url.get_backend_name()}")
     db.engine.dispose()
+
+
+def private_file(path: Path) -> None:
+    """Create path empty with mode 0600, or make an existing file 0600 (SQLite and pg_dump
+    write into the file as it is; SQLite gives its journal files the same mode)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def protect_sqlite(database: str | None) -> None:
+    """The SQLite database file readable by its owner only: created so if it is missing and
+    its folder exists (a missing folder is left for SQLite to report)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():
+        private_file(path)
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

@@ -37,7 +37,7 @@ esac
 # Each open TV stream still holds a thread (capped per meeting and per address in the app).
 .venv/bin/gunicorn --workers "$workers" --threads "${MULING_THREADS:-256}" \
   --worker-class gthread --graceful-timeout 10 --bind "127.0.0.1:$app_port" \
-  --access-logfile - app:app &
+  --access-logfile - --logger-class muling_kiosk.access_log.RedactingLogger app:app &
 gunicorn_pid=$!
 "$nginx_bin" -p "$run" -e "$run/error.log" -c "$run/nginx.conf" &
 nginx_pid=$!

@@ -25,3 +25,7 @@ if [ ! -e "$stamp" ] && { [ -n "$extras" ] || [ ! -e ".venv/.installed-${hash}-t
   touch "$stamp"
 fi
 .venv/bin/python scripts/i18n.py compile
+# instance/ holds the secret key, the SQLite database and the backups: its owner's only.
+# (As root, nginx's workers run as nobody and must still reach instance/nginx/tmp: 0711.)
+mkdir -p instance
+if [ "$(id -u)" -eq 0 ]; then chmod 711 instance; else chmod 700 instance; fi

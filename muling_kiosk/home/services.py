@@ -1,7 +1,12 @@
-"""Rules of the kiosk shell: what an idle reset clears."""
+"""Rules of the kiosk shell: what an idle reset clears; whether the database answers."""
 
+import logging
 from collections.abc import Mapping
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE
 from ..kiosk_state import LARGE_TEXT_COOKIE, PERSON_PREFIX, SESSION_KEYS_OF_NOBODY
 
@@ -24,3 +29,15 @@ def clear_kiosk_session(session) -> None:
 def forget_person(session) -> None:
     for key in [key for key in session if key.startswith(PERSON_PREFIX)]:
         session.pop(key)
+
+
+def database_ready() -> bool:
+    """One round trip to the database (SELECT 1); False, logged, when it fails."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        logging.getLogger(__name__).warning("readiness: the database does not answer",
+                                            exc_info=True)
+        db.session.rollback()
+        return False
+    return True

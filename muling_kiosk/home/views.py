@@ -1,6 +1,6 @@
 """The kiosk home screen, the idle reset and the language switch."""
 
-from flask import Blueprint, current_app, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, render_template, request, session, url_for
 
 from ..access import public
 from ..communities.current import (
@@ -17,7 +17,7 @@ from ..responses import go_to, safe_next
 from ..signups import person as signup_person
 from ..staff.auth import SESSION_KEY
 from ..staff.services import end_session
-from .services import clear_kiosk_session, forget_person, has_kiosk_state
+from .services import clear_kiosk_session, database_ready, forget_person, has_kiosk_state
 
 bp = Blueprint("home", __name__)
 
@@ -85,5 +85,17 @@ def _months(days: int) -> int:
 @bp.get("/healthz")
 @public
 def health():
+    """Liveness: the process answers (never touches the database, so a database outage does
+    not make a supervisor restart healthy workers)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@public
+def ready():
+    """Readiness: the database answers too (nginx, a load balancer or a monitor asks)."""
+    if database_ready():
+        return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+    return Response("database unavailable\n", status=503, mimetype="text/plain",
+                    headers={"Cache-Control": "no-store", "Retry-After": "5"})
 
