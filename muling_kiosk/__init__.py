@@ -118,6 +118,7 @@ def _form_request_key() -> str:
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit
     from .home.views import bp as home
+    from .personal.views import bp as personal
     from .signups.views import bp as signups
     from .staff import auth as staff_auth
     from .staff.views import bp as staff
@@ -126,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from .suggestions.views import bp as suggestions
     from .votes.views import bp as votes
 
-    for blueprint in (home, staff, stations, audit, signups, votes, suggestions):
+    for blueprint in (home, staff, stations, audit, signups, votes, suggestions, personal):
         app.register_blueprint(blueprint)
     staff_auth.init_app(app)
     station_current.init_app(app)

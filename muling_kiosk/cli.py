@@ -4,6 +4,7 @@ import click
 from flask import Flask
 
 from .extensions import db
+from .personal.cli import register as register_personal
 
 
 def register(app: Flask) -> None:
@@ -12,6 +13,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_scale)
+    register_personal(app)
 
 
 @click.command("seed-demo")
