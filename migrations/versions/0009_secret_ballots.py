@@ -1,5 +1,4 @@
-"""secret ballots: a phone's ballot keeps a per-poll hash of its device id, and no time of
-its own
+"""secret ballots: a per-poll hash of the device id, no time of a ballot's own
 
 Ballot.device_id held the phone's device id, the same for a year across polls: one phone's
 votes could be linked. It now holds sha256("<poll id>:<device id>") (tokens.digest), and

@@ -24,11 +24,10 @@ from ...database import utcnow
 from ...extensions import db
 from ...signups.models import ClassSession, Signup
 from ...suggestions.models import Suggestion
-from ...suggestions.services import DECLINED, MERGED, RATED, RESOLVED, mask_numbers
+from ...suggestions.services import CLOSED_STATES, mask_numbers
 
 # What an anonymised sign-up's name becomes: the rosters still show a row.
 REMOVED_NAME = "(已删除)"
-CLOSED_STATES = (RESOLVED, RATED, DECLINED, MERGED)
 # Addresses that are not a person's: the command line's marker.
 _NOT_ADDRESSES = ("", "cli")
 
