@@ -15,6 +15,7 @@ from muling_kiosk.extensions import db
 from muling_kiosk.personal import services
 from muling_kiosk.signups import services as signups
 from muling_kiosk.signups.models import CONFIRMED, WAITING, Signup
+from muling_kiosk.staff.models import StaffSession
 from muling_kiosk.suggestions.models import SuggestionDraft
 
 NUMBER = "13812345678"
@@ -34,6 +35,7 @@ def old_and_new(make_class_session, make_signup, make_suggestion, make_staff):
     rated 10 days ago, each with a contact; audit rows with addresses of both ages."""
     now = utcnow()
     world = {}
+    staff = make_staff("facilitator")
     for age in ("old", "new"):
         days = 200 if age == "old" else 10
         session = make_class_session(starts_in=-timedelta(days=days), capacity=2)
@@ -49,6 +51,9 @@ def old_and_new(make_class_session, make_signup, make_suggestion, make_staff):
         suggestion.updated_at = when
         event = record("staff.login", None, staff=None, actor="test")
         event.at, event.client = when, "10.0.0.7"
+        db.session.add(StaffSession(token_hash=f"{days:064d}", staff_id=staff.id, via="console",
+                                    created_at=when, expires_at=when + timedelta(hours=8),
+                                    client="10.0.0.8"))
         world[age] = (session, suggestion)
     db.session.commit()
     return world
@@ -80,7 +85,9 @@ def test_purge_anonymises_what_is_past_its_period_and_keeps_the_figures(old_and_
     # Places, queue places, attendance and walk-ins are counted as before.
     assert {age: _figures(session) for age, (session, _s) in old_and_new.items()} == before
     [purged] = _audit("personal.purge")
-    assert purged.after == {"signups": 4, "suggestions": 1, "audit_addresses": 1}
+    assert purged.after == {"signups": 4, "suggestions": 1, "audit_addresses": 1,
+                            "staff_sessions": 1, "login_throttles": 0}
+    assert [s.client for s in db.session.scalars(select(StaffSession))] == ["10.0.0.8"]
 
 
 def test_a_dry_run_counts_and_changes_nothing(old_and_new, runner):

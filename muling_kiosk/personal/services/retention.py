@@ -9,20 +9,23 @@ attendance, a suggestion keeps its state, text and history, an audit row what wa
   DAYS after their last change. Photos are kept: they show the place the suggestion is about,
   are re-encoded without location data and never public with a contact; staff remove a
   photo that shows a person on request (a person's erasure, the console).
-- Audit log: the client address, RETAIN_AUDIT_ADDRESS_DAYS after the event.
+- Audit log: the client address, RETAIN_AUDIT_ADDRESS_DAYS after the event; with the same
+  period, ended staff sessions and old wrong-password counts (they hold addresses too) are
+  deleted: they count nothing.
 """
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from ...audit.models import AuditEvent
 from ...audit.services import record
 from ...database import utcnow
 from ...extensions import db
 from ...signups.models import ClassSession, Signup
+from ...staff.models import LoginThrottle, StaffSession
 from ...suggestions.models import Suggestion
 from ...suggestions.services import CLOSED_STATES, mask_numbers
 
@@ -37,6 +40,8 @@ class PurgeReport:
     signups: int = 0
     suggestions: int = 0
     audit_addresses: int = 0
+    staff_sessions: int = 0
+    login_throttles: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -66,6 +71,15 @@ def _audit_due(now: datetime):
                 AuditEvent.client.not_in(_NOT_ADDRESSES))
 
 
+def _addresses_due(now: datetime):
+    """Ended staff sessions and wrong-password counts past the audit address period."""
+    cutoff = _cutoff("RETAIN_AUDIT_ADDRESS_DAYS", now)
+    return ((StaffSession, StaffSession.expires_at < cutoff),
+            (LoginThrottle, and_(LoginThrottle.first_failure_at < cutoff,
+                                 or_(LoginThrottle.locked_until.is_(None),
+                                     LoginThrottle.locked_until < now))))
+
+
 def _count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
@@ -74,11 +88,14 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
     """Anonymise what is past its period; with dry_run only count it. Audited (not the dry
     run); the caller commits."""
     now = now or utcnow()
+    (sessions, sessions_due), (throttles, throttles_due) = _addresses_due(now)
     if dry_run:
         return PurgeReport(
             signups=_count(_signups_due(now)), suggestions=_count(_suggestions_due(now)),
             audit_addresses=db.session.scalar(select(func.count(AuditEvent.id))
-                                              .where(_audit_due(now))))
+                                              .where(_audit_due(now))),
+            staff_sessions=_count(select(sessions).where(sessions_due)),
+            login_throttles=_count(select(throttles).where(throttles_due)))
     report = PurgeReport()
     for signup in db.session.scalars(_signups_due(now)):
         signup.name, signup.phone, signup.cancel_code_hash = REMOVED_NAME, None, None
@@ -92,6 +109,12 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
         report.suggestions += 1
     report.audit_addresses = db.session.execute(
         update(AuditEvent).where(_audit_due(now)).values(client="")
+        .execution_options(synchronize_session=False)).rowcount
+    report.staff_sessions = db.session.execute(
+        delete(sessions).where(sessions_due)
+        .execution_options(synchronize_session=False)).rowcount
+    report.login_throttles = db.session.execute(
+        delete(throttles).where(throttles_due)
         .execution_options(synchronize_session=False)).rowcount
     record("personal.purge", None, staff=None, actor="purge", after=report.as_dict())
     return report
