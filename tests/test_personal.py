@@ -164,6 +164,7 @@ def test_the_export_is_a_spreadsheet_of_those_records(person, runner, tmp_path):
     text = "\n".join(" ".join(str(v) for v in row if v) for row in rows)
     assert text.count(NUMBER) == 4 + 1 + 1 and "138-1234-5678" in text
     assert "赵建国" not in text and "13987654321" not in text
+    assert "confirmed" not in text and "waiting" not in text  # words, not codes
     db.session.rollback()
     [exported] = _audit("personal.export")
     assert NUMBER not in str(exported.after) + exported.target_id

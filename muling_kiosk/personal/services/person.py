@@ -18,8 +18,9 @@ from ...audit.services import record
 from ...extensions import db
 from ...i18n import format_when
 from ...privacy import mask_phone, normalise_phone
-from ...signups.models import WAITING, ClassSession, Signup
+from ...signups.models import CONFIRMED, WAITING, WITHDRAWN, ClassSession, Signup
 from ...suggestions.models import Suggestion, SuggestionDraft
+from ...suggestions.services import state_name
 from ...votes.models import Ballot, HandCount, Poll, PollOption
 from .retention import REMOVED_NAME
 from .scrub import number_pattern, scrub_database
@@ -86,6 +87,11 @@ def find_person(raw_number: str, community_ids=None) -> PersonRecords:
     return found
 
 
+def _signup_status(signup: Signup) -> str:
+    return {CONFIRMED: _("Has a place"), WAITING: _("Waiting list"),
+            WITHDRAWN: _("Cancelled")}.get(signup.status, signup.status)
+
+
 def _signup_kind(signup: Signup) -> str:
     if signup.walk_in:
         return _("Walk-in")
@@ -101,13 +107,13 @@ def export_rows(found: PersonRecords) -> tuple[list[str], list[list]]:
     rows = []
     for s in found.signups:
         rows.append([_signup_kind(s), s.session.course.community.display_name, s.session.title,
-                     format_when(s.session.starts_at), s.name, s.phone or "", s.status,
+                     format_when(s.session.starts_at), s.name, s.phone or "", _signup_status(s),
                      format_when(s.attended_at), ""])
     for s in found.suggestions:
         kind = (_("Suggestion contact") if s.contact_phone == found.number
                 else _("Number in a suggestion's text"))
         rows.append([kind, s.community.display_name, s.code, format_when(s.created_at),
-                     s.contact_name, s.contact_phone, s.state, "",
+                     s.contact_name, s.contact_phone, state_name(s.state), "",
                      "\n".join(t for t in (s.text, s.rating_comment) if t)])
     for d in found.drafts:
         rows.append([_("Unsent suggestion draft"), "", "", format_when(d.created_at),
