@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from .communities.chooser import bp as community_choice
     from .communities.views import bp as communities
     from .home.views import bp as home
+    from .personal.views import bp as personal
     from .signups.views import bp as signups
     from .staff import auth as staff_auth
     from .staff.views import bp as staff
@@ -132,7 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from .votes.views import bp as votes
 
     for blueprint in (home, community_choice, staff, stations, communities, audit, signups,
-                      votes, suggestions):
+                      votes, suggestions, personal):
         app.register_blueprint(blueprint)
     staff_auth.init_app(app)
     station_current.init_app(app)

@@ -5,6 +5,7 @@ from flask import Flask
 
 from . import install_cli
 from .extensions import db
+from .personal.cli import register as register_personal
 
 
 def register(app: Flask) -> None:
@@ -14,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_scale)
     install_cli.register(app)
+    register_personal(app)
 
 
 @click.command("seed-demo")

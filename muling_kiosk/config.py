@@ -34,6 +34,9 @@ ENV_SETTINGS = {
     "MULING_UPLOAD_MB_ADDRESS_RATE_LIMIT": ("UPLOAD_MB_ADDRESS_RATE_LIMIT", str),
     "MULING_TV_STREAMS_PER_MEETING": ("TV_STREAMS_PER_MEETING", int),
     "MULING_TV_STREAMS_PER_ADDRESS": ("TV_STREAMS_PER_ADDRESS", int),
+    "MULING_RETAIN_SIGNUP_DAYS": ("RETAIN_SIGNUP_DAYS", int),
+    "MULING_RETAIN_SUGGESTION_CONTACT_DAYS": ("RETAIN_SUGGESTION_CONTACT_DAYS", int),
+    "MULING_RETAIN_AUDIT_ADDRESS_DAYS": ("RETAIN_AUDIT_ADDRESS_DAYS", int),
 }
 
 
@@ -120,6 +123,14 @@ class Defaults:
     # again every few seconds instead.
     TV_STREAMS_PER_MEETING = 20
     TV_STREAMS_PER_ADDRESS = 4
+
+    # How long personal data is kept (PIPL Art. 19; `flask purge` anonymises what is older,
+    # keeping the rows so counts, attendance and states stay): sign-up names and numbers
+    # after the class session ended, suggestion contacts after the suggestion was closed or
+    # rated, client addresses in the audit log after the event.
+    RETAIN_SIGNUP_DAYS = 183
+    RETAIN_SUGGESTION_CONTACT_DAYS = 183
+    RETAIN_AUDIT_ADDRESS_DAYS = 183
 
 
 def load_config(app, test_config: dict | None) -> None:

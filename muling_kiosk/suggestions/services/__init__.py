@@ -62,6 +62,7 @@ from .lifecycle import (
     locked,
     may_reply,
     may_reveal_phone,
+    may_reveal_text,
     merge,
     merge_candidates,
     merged_here,
@@ -70,6 +71,7 @@ from .lifecycle import (
     public_history,
     rate,
     reveal_phone,
+    reveal_text,
     set_on_board,
     suggestion_by_code,
 )
@@ -113,6 +115,7 @@ from .vocabulary import (
     by_whom,
     category_name,
     group_code,
+    has_hidden_numbers,
     mask_numbers,
     new_code,
     normalise_code,

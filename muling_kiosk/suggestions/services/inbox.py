@@ -24,6 +24,7 @@ from .vocabulary import (
     STATE_NAMES,
     category_name,
     group_code,
+    mask_numbers,
     normalise_code,
     state_name,
 )
@@ -108,8 +109,9 @@ def latest_reply(suggestion: Suggestion) -> str:
 
 
 def export_table(suggestions) -> tuple[list[str], list[list]]:
-    """The inbox as a table for CSV and Excel. Phone numbers masked: a number to call back
-    is revealed one at a time on screen, and that is audited."""
+    """The inbox as a table for CSV and Excel. Phone numbers masked, the contact's and those
+    typed into the text or the rating comment: a number to call back is revealed one at a
+    time on screen, and that is audited."""
     header = [_("Code"), _("Submitted"), _("Category"), _("Place"), _("Source"), _("State"),
               _("Suggestion"), _("Name"), _("Phone"), _("Assigned to"), _("Rating"),
               _("Rating comment"), _("Latest reply")]
@@ -119,9 +121,11 @@ def export_table(suggestions) -> tuple[list[str], list[list]]:
             group_code(s.code), format_when(s.created_at, "date") + " " +
             format_when(s.created_at, "time"), category_name(s.category),
             s.location.name if s.location else str(SOURCES.get(s.source, "")),
-            str(SOURCES.get(s.source, s.source)), state_name(s.state), s.text, s.contact_name,
+            str(SOURCES.get(s.source, s.source)), state_name(s.state), mask_numbers(s.text),
+            s.contact_name,
             mask_phone(s.contact_phone), s.assignee.display_name if s.assignee else "",
-            str(RATINGS[s.rating]) if s.rating in RATINGS else "", s.rating_comment,
+            str(RATINGS[s.rating]) if s.rating in RATINGS else "",
+            mask_numbers(s.rating_comment or ""),
             latest_reply(s)])
     return header, rows
 

@@ -26,6 +26,7 @@ from .vocabulary import (
     TRANSITIONS,
     VOLUNTEER_STATES,
     by_whom,
+    has_hidden_numbers,
     normalise_code,
     state_name,
 )
@@ -199,6 +200,19 @@ def reveal_phone(suggestion: Suggestion, *, staff: Staff) -> str:
     """The whole number, to call the resident back; who looked is in the audit log."""
     record("suggestions.reveal_phone", suggestion, staff=staff)
     return suggestion.contact_phone
+
+
+def may_reveal_text(suggestion: Suggestion, staff: Staff) -> bool:
+    """A number typed into the text is masked on staff screens too; the same people who may
+    see the contact's number may see the text whole."""
+    return has_hidden_numbers(suggestion.text) and (
+        staff.role in DECIDING_ROLES or suggestion.assignee_id == staff.id)
+
+
+def reveal_text(suggestion: Suggestion, *, staff: Staff) -> str:
+    """The text with the numbers in it, to call back; who looked is in the audit log."""
+    record("suggestions.reveal_text", suggestion, staff=staff)
+    return suggestion.text
 
 
 def rate(suggestion: Suggestion, rating: str, comment: str = "") -> SuggestionEvent:

@@ -145,6 +145,11 @@ def mask_numbers(text: str) -> str:
     return _NUMBER_RUN.sub(mask, text)
 
 
+def has_hidden_numbers(text: str) -> bool:
+    """Whether mask_numbers hides anything in the text."""
+    return bool(text) and mask_numbers(text) != text
+
+
 def category_name(key: str) -> str:
     return str(CATEGORIES.get(key, CATEGORIES["other"]))
 

@@ -16,7 +16,7 @@ def vocabulary():
     """The words of this feature, for every template its pages render."""
     return {"categories": rules.CATEGORIES, "state_names": rules.STATE_NAMES,
             "stages": rules.STAGES, "ratings": rules.RATINGS, "sources": rules.SOURCES,
-            "group_code": rules.group_code}
+            "group_code": rules.group_code, "mask_numbers": rules.mask_numbers}
 
 
 def jpeg_response(photo: SuggestionPhoto) -> Response:

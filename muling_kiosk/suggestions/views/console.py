@@ -201,11 +201,12 @@ def _detail_context(suggestion: Suggestion, **extra) -> dict:
         "may_reply": rules.may_reply(suggestion, viewer),
         "may_decide": viewer.role in DECIDERS,
         "may_reveal": rules.may_reveal_phone(suggestion, viewer),
+        "may_reveal_text": rules.may_reveal_text(suggestion, viewer),
         "assignable": rules.assignable_staff(suggestion),
         "candidates": (rules.merge_candidates(suggestion)
                        if viewer.role in DECIDERS else []),
         "merged_here": rules.merged_here(suggestion),
-        "errors": {}, "values": {}, "revealed": None,
+        "errors": {}, "values": {}, "revealed": None, "revealed_text": None,
         "meeting_actor": meetings.MEETING_ACTOR, **_meeting_context(suggestion),
     }
     context.update(extra)
@@ -390,6 +391,28 @@ def reveal_phone(suggestion_id: int):
     if wants_fragment():
         return fragment("suggestions/console/_phone.html", announce=_(
             "The whole number is shown. This look is written in the audit log."), **context)
+    return render_template("suggestions/console/detail.html", **context)
+
+
+@bp.post("/staff/suggestions/<int:suggestion_id>/text")
+@staff_only(*ANY_STAFF)
+def reveal_text(suggestion_id: int):
+    """The text with the numbers typed into it, to call back: the same people as the
+    contact's number; each look is audited."""
+    suggestion = _suggestion(suggestion_id)
+    viewer = current_staff()
+    if not rules.may_reveal_text(suggestion, viewer):
+        context = _detail_context(suggestion, reveal_text_error=_(
+            "Only the person this suggestion is assigned to, a facilitator or an "
+            "administrator can see the whole number."))
+        return page_or_fragment("suggestions/console/detail.html",
+                                "suggestions/console/_text.html", 422, **context)
+    text = rules.reveal_text(suggestion, staff=viewer)
+    db.session.commit()
+    context = _detail_context(suggestion, revealed_text=text)
+    if wants_fragment():
+        return fragment("suggestions/console/_text.html", announce=_(
+            "The whole text is shown. This look is written in the audit log."), **context)
     return render_template("suggestions/console/detail.html", **context)
 
 

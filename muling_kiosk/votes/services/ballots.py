@@ -11,18 +11,26 @@ from sqlalchemy.orm import aliased
 from ...database import utcnow
 from ...extensions import db
 from ...idempotency import find_by_request_key
+from ...tokens import digest
 from ...validation import Invalid, id_or_none
 from ..models import PASS, PHONE, Ballot, HandCount, Poll, PollOption
 from .base import PollClosed, Refused, _touch, lock_poll, parse_count
 from .tally import hand_counts
 
 
+def ballot_key(poll_id: int, device_id: str | None) -> str | None:
+    """What a ballot keeps of the phone: a hash of the poll and the device id, so it finds
+    the phone's ballot in this poll again but no stored value links its votes across polls
+    (the device cookie lives a year). Computed again for every look-up."""
+    return digest(f"{poll_id}:{device_id}") if device_id else None
+
+
 def _existing_ballot(request_key: str | None, poll_id: int, device_id: str | None):
     if (found := find_by_request_key(Ballot, request_key)) is not None:
         return found
     if device_id:
-        return db.session.scalar(select(Ballot).where(Ballot.poll_id == poll_id,
-                                                      Ballot.device_id == device_id))
+        return db.session.scalar(select(Ballot).where(
+            Ballot.poll_id == poll_id, Ballot.device_id == ballot_key(poll_id, device_id)))
     return None
 
 
@@ -48,8 +56,11 @@ def cast_ballot(poll_id: int, option_id, channel: str, device_id: str | None = N
     if channel not in poll.channels:
         raise Refused(_l("This vote does not take ballots this way."), 400)
     option = _option_of(poll, option_id)
-    ballot = Ballot(poll_id=poll.id, option_id=option.id, channel=channel, device_id=device_id,
-                    request_key=request_key, created_at=now or utcnow())
+    # No time finer than the poll's: beside the queue at the tablet, a ballot's second would
+    # tell who cast it. Every ballot carries the poll's opening time (`now` is not kept).
+    ballot = Ballot(poll_id=poll.id, option_id=option.id, channel=channel,
+                    device_id=ballot_key(poll.id, device_id), request_key=request_key,
+                    created_at=poll.opened_at)
     db.session.add(ballot)
     _touch(poll)
     try:
@@ -79,8 +90,8 @@ def _option_of(poll: Poll, option_id) -> PollOption:
 def ballot_of_device(poll: Poll, device_id: str | None) -> Ballot | None:
     if not device_id:
         return None
-    return db.session.scalar(select(Ballot).where(Ballot.poll_id == poll.id,
-                                                  Ballot.device_id == device_id))
+    return db.session.scalar(select(Ballot).where(
+        Ballot.poll_id == poll.id, Ballot.device_id == ballot_key(poll.id, device_id)))
 
 
 # ---------- hand counts ----------
