@@ -1,5 +1,7 @@
 """The kiosk home screen, the idle reset and the language switch."""
 
+import os
+
 from flask import Blueprint, Response, current_app, render_template, request, session, url_for
 
 from ..access import public
@@ -75,7 +77,8 @@ def privacy():
         signup_months=_months(config.get("RETAIN_SIGNUP_DAYS", 183)),
         contact_months=_months(config.get("RETAIN_SUGGESTION_CONTACT_DAYS", 183)),
         address_months=_months(config.get("RETAIN_AUDIT_ADDRESS_DAYS", 183)),
-        backup_days=config.get("BACKUP_KEEP_DAYS", 14))
+        # scripts/backup.sh keeps MULING_BACKUP_KEEP nightly backups (the same environment)
+        backup_days=int(os.environ.get("MULING_BACKUP_KEEP", "14") or 14))
 
 
 def _months(days: int) -> int:
